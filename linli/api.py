@@ -1,0 +1,107 @@
+"""The one NinjaAPI. Each app contributes a Router from ``<app>/api.py``."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from accounts.auth import api_auth
+from linli.errors import DomainError
+
+api = NinjaAPI(
+    title="Linli API",
+    version="1",
+    description="邻里 — community spaces, scenes, bookings and check-ins.",
+    auth=api_auth,
+    urls_namespace="api",
+)
+
+# Pydantic speaks English; residents and operators should not have to.
+_PYDANTIC_MESSAGES = {
+    "missing": lambda: _("This field is required."),
+    "string_too_short": lambda: _("This value is too short."),
+    "string_too_long": lambda: _("This value is too long."),
+    "string_type": lambda: _("Enter text."),
+    "int_parsing": lambda: _("Enter a whole number."),
+    "int_type": lambda: _("Enter a whole number."),
+    "float_parsing": lambda: _("Enter a number."),
+    "float_type": lambda: _("Enter a number."),
+    "bool_parsing": lambda: _("Enter true or false."),
+    "date_from_datetime_parsing": lambda: _("Enter a valid date (YYYY-MM-DD)."),
+    "date_parsing": lambda: _("Enter a valid date (YYYY-MM-DD)."),
+    "date_type": lambda: _("Enter a valid date (YYYY-MM-DD)."),
+    "datetime_parsing": lambda: _("Enter a valid date and time (ISO 8601)."),
+    "datetime_from_date_parsing": lambda: _("Enter a valid date and time (ISO 8601)."),
+    "time_parsing": lambda: _("Enter a valid time (HH:MM)."),
+    "greater_than_equal": lambda: _("This value is too small."),
+    "greater_than": lambda: _("This value is too small."),
+    "less_than_equal": lambda: _("This value is too large."),
+    "less_than": lambda: _("This value is too large."),
+    "enum": lambda: _("Select a valid choice."),
+    "literal_error": lambda: _("Select a valid choice."),
+    "json_invalid": lambda: _("The request body is not valid JSON."),
+    "model_attributes_type": lambda: _("The request body has the wrong shape."),
+    "dict_type": lambda: _("The request body has the wrong shape."),
+    "list_type": lambda: _("Enter a list."),
+}
+
+
+def _field_name(loc) -> str:
+    # ninja prefixes locations with the parameter source ("body", "query", "path") and the
+    # schema argument name; clients want the field they sent.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file")]
+    if len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError):
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        kind = error.get("type", "")
+        if kind == "value_error" and error.get("ctx", {}).get("error"):
+            message = str(error["ctx"]["error"])
+        else:
+            message = str(_PYDANTIC_MESSAGES.get(kind, lambda: _("Enter a valid value."))())
+        fields.setdefault(_field_name(error.get("loc", ())), []).append(message)
+    body = {"code": "invalid", "message": _("Please correct the errors below."), "fields": fields}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError):
+    body = {"code": "unauthenticated", "message": _("Sign in or send a valid API token.")}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):
+    body = {"code": getattr(exc, "code", "error"), "message": str(exc)}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.get("/health", auth=None, tags=["meta"])
+def health(request: HttpRequest) -> dict:
+    """A trivial endpoint: liveness checks and the baseline for benchmark ratios."""
+    return {"ok": True}
+
+
+def _mount() -> None:
+    from accounts.api import router as accounts_router
+    from bookings.api import router as bookings_router
+    from scenes.api import router as scenes_router
+    from spaces.api import router as spaces_router
+
+    api.add_router("/accounts", accounts_router)
+    api.add_router("", spaces_router)
+    api.add_router("", scenes_router)
+    api.add_router("", bookings_router)
+
+
+_mount()

@@ -1,0 +1,57 @@
+"""Domain errors with stable codes.
+
+Services raise a subclass with a machine-readable ``code`` (stable across releases, used by
+API clients and tests) and a human message (translated). The API maps ``status`` onto the
+HTTP response; web views re-render their form with the message.
+"""
+
+from django.utils.functional import Promise
+
+
+class DomainError(Exception):
+    status = 422
+    default_code = "invalid"
+
+    def __init__(
+        self,
+        message: str | Promise = "",
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        field: str | None = None,
+        fields: dict[str, list[str]] | None = None,
+    ):
+        self.code = code or self.default_code
+        self.message = message
+        if status is not None:
+            self.status = status
+        self.fields = dict(fields or {})
+        if field:
+            self.fields.setdefault(field, []).append(str(message))
+        super().__init__(str(message))
+
+    def as_dict(self) -> dict:
+        body: dict = {"code": self.code, "message": str(self.message)}
+        if self.fields:
+            body["fields"] = {k: [str(m) for m in v] for k, v in self.fields.items()}
+        return body
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    default_code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    default_code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    default_code = "conflict"
+
+
+class RateLimited(DomainError):
+    status = 429
+    default_code = "rate_limited"

@@ -1,0 +1,115 @@
+"""Opening hours as data. spaces.hours turns these rows into open intervals."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class HolidayPolicy(models.TextChoices):
+    CLOSED = "closed", _("Closed")
+    AS_USUAL = "as_usual", _("Open as usual")
+    SPECIAL = "special", _("Special hours")
+
+
+class OpeningHours(models.Model):
+    """One interval of a weekly rule.
+
+    ``day`` 0-6 is Monday-Sunday; 7 means "during a holiday break" and is used only with
+    the venue's "special hours" holiday policy. With ``room`` set, the rule belongs to that
+    room: a room with rules of its own is open only when both it and its venue are open.
+    An overnight interval (closes at or before it opens) runs into the next morning.
+    """
+
+    HOLIDAY = 7
+
+    venue = models.ForeignKey("spaces.Venue", on_delete=models.CASCADE, related_name="hours")
+    room = models.ForeignKey(
+        "spaces.Room", on_delete=models.CASCADE, related_name="hours", null=True, blank=True
+    )
+    day = models.PositiveSmallIntegerField(
+        _("day"),
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+            (7, _("Holiday break")),
+        ],
+    )
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+    overnight = models.BooleanField(_("runs past midnight"), default=False)
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["venue", "room", "day", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=Q(day__lte=7), name="spaces_hours_day_range"),
+            models.CheckConstraint(
+                condition=(Q(overnight=False) & Q(closes__gt=F("opens")))
+                | (Q(overnight=True) & Q(closes__lte=F("opens"))),
+                name="spaces_hours_close_after_open",
+            ),
+            models.UniqueConstraint(
+                fields=["venue", "day", "opens"],
+                condition=Q(room__isnull=True),
+                name="spaces_hours_unique_venue_start",
+            ),
+            models.UniqueConstraint(
+                fields=["room", "day", "opens"],
+                condition=Q(room__isnull=False),
+                name="spaces_hours_unique_room_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_day_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class OpeningException(models.Model):
+    """A dated change: closed all day (no times) or special hours (one row per interval).
+
+    Exceptions beat weekly rules and holiday policy for their date; the reason is shown to
+    residents ("设备检修", "社区选举投票点").
+    """
+
+    venue = models.ForeignKey("spaces.Venue", on_delete=models.CASCADE, related_name="exceptions")
+    room = models.ForeignKey(
+        "spaces.Room", on_delete=models.CASCADE, related_name="exceptions", null=True, blank=True
+    )
+    date = models.DateField(_("date"))
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    overnight = models.BooleanField(_("runs past midnight"), default=False)
+    reason = models.CharField(_("reason shown to residents"), max_length=120)
+
+    class Meta:
+        verbose_name = _("dated exception")
+        verbose_name_plural = _("dated exceptions")
+        ordering = ["venue", "date", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens__isnull=True, closes__isnull=True, overnight=False)
+                | (
+                    Q(opens__isnull=False, closes__isnull=False)
+                    & (
+                        (Q(overnight=False) & Q(closes__gt=F("opens")))
+                        | (Q(overnight=True) & Q(closes__lte=F("opens")))
+                    )
+                ),
+                name="spaces_exception_times_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.opens is None:
+            return f"{self.date} closed: {self.reason}"
+        return f"{self.date} {self.opens:%H:%M}-{self.closes:%H:%M}: {self.reason}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.opens is None

@@ -1,0 +1,69 @@
+"""Fixtures shared by every app: the people in the model case and their clients.
+
+owner: the resident who owns the thing under test; other_resident: a different resident;
+operator: staff with the operator role at ``venue``; anonymous: nobody signed in.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    ResidentFactory,
+    RoomFactory,
+    UserFactory,
+    VenueFactory,
+    VenueRoleFactory,
+)
+
+
+@pytest.fixture
+def venue(db):
+    return VenueFactory(name="五福茶馆")
+
+
+@pytest.fixture
+def room(venue):
+    return RoomFactory(venue=venue, name="议事茶亭", capacity=12)
+
+
+@pytest.fixture
+def owner(db):
+    return ResidentFactory(phone="13800000001", display_name="张阿姨")
+
+
+@pytest.fixture
+def other_resident(db):
+    return ResidentFactory(phone="13800000002", display_name="李叔")
+
+
+@pytest.fixture
+def operator(venue):
+    user = UserFactory(username="wufu-operator", is_staff=True)
+    VenueRoleFactory(user=user, venue=venue, role="operator")
+    return user
+
+
+@pytest.fixture
+def anonymous():
+    return Client()
+
+
+@pytest.fixture
+def owner_client(owner):
+    client = Client()
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def other_client(other_resident):
+    client = Client()
+    client.force_login(other_resident)
+    return client
+
+
+@pytest.fixture
+def operator_client(operator):
+    client = Client()
+    client.force_login(operator)
+    return client

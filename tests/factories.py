@@ -1,0 +1,99 @@
+"""Factories shared by every app's tests. Defaults describe the model case: 五福茶馆."""
+
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import User
+from spaces.models import Community, OpeningHours, Room, Venue, VenueRole
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class ResidentFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("phone",)
+
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    username = factory.LazyAttribute(lambda o: o.phone)
+    display_name = ""
+    privacy_consent_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    privacy_consent_version = "2026-11"
+
+    @factory.post_generation
+    def no_password(obj, create, extracted, **kwargs):
+        obj.set_unusable_password()
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class CommunityFactory(DjangoModelFactory):
+    class Meta:
+        model = Community
+        django_get_or_create = ("street", "name")
+
+    name = "五福桥社区"
+    street = "驷马桥街道"
+    district = "成华区"
+    city = "成都市"
+
+
+class VenueFactory(DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    community = factory.SubFactory(CommunityFactory)
+    kind = "teahouse"
+    name = factory.Sequence(lambda n: "五福茶馆" if n == 0 else f"社区空间{n}")
+    address = "成都市成华区五福桥东路1号"
+    latitude = 30.7050
+    longitude = 104.0920
+    time_zone = "Asia/Shanghai"
+    holiday_policy = "closed"
+
+
+class RoomFactory(DjangoModelFactory):
+    class Meta:
+        model = Room
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"活动室{n}")
+    capacity = 12
+    is_bookable = True
+
+
+class OpeningHoursFactory(DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    venue = factory.SubFactory(VenueFactory)
+    day = 0
+    opens = dt.time(9, 0)
+    closes = dt.time(21, 0)
+    overnight = False
+
+
+class VenueRoleFactory(DjangoModelFactory):
+    class Meta:
+        model = VenueRole
+
+    user = factory.SubFactory(UserFactory)
+    venue = factory.SubFactory(VenueFactory)
+    role = "operator"
+
+
+def weekly_hours(venue, opens=dt.time(9, 0), closes=dt.time(21, 0), days=range(7), room=None):
+    """Give a venue (or room) the same interval every listed day."""
+    return [
+        OpeningHours.objects.create(venue=venue, room=room, day=d, opens=opens, closes=closes)
+        for d in days
+    ]
