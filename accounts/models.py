@@ -12,22 +12,22 @@ from django.utils.translation import gettext_lazy as _
 
 class User(AbstractUser):
     phone = models.CharField(
-        _("mobile number"),
+        _("手机号"),
         max_length=11,
         unique=True,
         null=True,
         blank=True,
-        help_text=_("Mainland China mobile number, 11 digits."),
+        help_text=_("中国大陆手机号，11位。"),
     )
-    display_name = models.CharField(_("name shown to staff"), max_length=40, blank=True)
-    privacy_consent_at = models.DateTimeField(_("privacy consent given at"), null=True, blank=True)
+    display_name = models.CharField(_("称呼"), max_length=40, blank=True)
+    privacy_consent_at = models.DateTimeField(_("同意隐私说明的时间"), null=True, blank=True)
     privacy_consent_version = models.CharField(max_length=20, blank=True)
 
     objects = UserManager()
 
     class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(phone__isnull=True)
@@ -58,7 +58,7 @@ class ApiToken(models.Model):
     """A bearer token for an integration. Only a hash is stored; the token is shown once."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(_("name"), max_length=80, blank=True)
+    name = models.CharField(_("名称"), max_length=80, blank=True)
     prefix = models.CharField(max_length=12, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -66,8 +66,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

@@ -18,31 +18,31 @@ api = NinjaAPI(
 
 # Pydantic speaks English; residents and operators should not have to.
 _PYDANTIC_MESSAGES = {
-    "missing": lambda: _("This field is required."),
-    "string_too_short": lambda: _("This value is too short."),
-    "string_too_long": lambda: _("This value is too long."),
-    "string_type": lambda: _("Enter text."),
-    "int_parsing": lambda: _("Enter a whole number."),
-    "int_type": lambda: _("Enter a whole number."),
-    "float_parsing": lambda: _("Enter a number."),
-    "float_type": lambda: _("Enter a number."),
-    "bool_parsing": lambda: _("Enter true or false."),
-    "date_from_datetime_parsing": lambda: _("Enter a valid date (YYYY-MM-DD)."),
-    "date_parsing": lambda: _("Enter a valid date (YYYY-MM-DD)."),
-    "date_type": lambda: _("Enter a valid date (YYYY-MM-DD)."),
-    "datetime_parsing": lambda: _("Enter a valid date and time (ISO 8601)."),
-    "datetime_from_date_parsing": lambda: _("Enter a valid date and time (ISO 8601)."),
-    "time_parsing": lambda: _("Enter a valid time (HH:MM)."),
-    "greater_than_equal": lambda: _("This value is too small."),
-    "greater_than": lambda: _("This value is too small."),
-    "less_than_equal": lambda: _("This value is too large."),
-    "less_than": lambda: _("This value is too large."),
-    "enum": lambda: _("Select a valid choice."),
-    "literal_error": lambda: _("Select a valid choice."),
-    "json_invalid": lambda: _("The request body is not valid JSON."),
-    "model_attributes_type": lambda: _("The request body has the wrong shape."),
-    "dict_type": lambda: _("The request body has the wrong shape."),
-    "list_type": lambda: _("Enter a list."),
+    "missing": lambda: _("此项为必填。"),
+    "string_too_short": lambda: _("内容太短。"),
+    "string_too_long": lambda: _("内容太长。"),
+    "string_type": lambda: _("请输入文字。"),
+    "int_parsing": lambda: _("请输入整数。"),
+    "int_type": lambda: _("请输入整数。"),
+    "float_parsing": lambda: _("请输入数字。"),
+    "float_type": lambda: _("请输入数字。"),
+    "bool_parsing": lambda: _("请输入是或否。"),
+    "date_from_datetime_parsing": lambda: _("请输入有效日期（YYYY-MM-DD）。"),
+    "date_parsing": lambda: _("请输入有效日期（YYYY-MM-DD）。"),
+    "date_type": lambda: _("请输入有效日期（YYYY-MM-DD）。"),
+    "datetime_parsing": lambda: _("请输入有效的日期和时间（ISO 8601）。"),
+    "datetime_from_date_parsing": lambda: _("请输入有效的日期和时间（ISO 8601）。"),
+    "time_parsing": lambda: _("请输入有效时间（HH:MM）。"),
+    "greater_than_equal": lambda: _("数值太小。"),
+    "greater_than": lambda: _("数值太小。"),
+    "less_than_equal": lambda: _("数值太大。"),
+    "less_than": lambda: _("数值太大。"),
+    "enum": lambda: _("请选择有效选项。"),
+    "literal_error": lambda: _("请选择有效选项。"),
+    "json_invalid": lambda: _("请求内容不是有效的 JSON。"),
+    "model_attributes_type": lambda: _("请求内容格式不正确。"),
+    "dict_type": lambda: _("请求内容格式不正确。"),
+    "list_type": lambda: _("请输入列表。"),
 }
 
 
@@ -63,9 +63,9 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
         if kind == "value_error" and error.get("ctx", {}).get("error"):
             message = str(error["ctx"]["error"])
         else:
-            message = str(_PYDANTIC_MESSAGES.get(kind, lambda: _("Enter a valid value."))())
+            message = str(_PYDANTIC_MESSAGES.get(kind, lambda: _("请输入有效的值。"))())
         fields.setdefault(_field_name(error.get("loc", ())), []).append(message)
-    body = {"code": "invalid", "message": _("Please correct the errors below."), "fields": fields}
+    body = {"code": "invalid", "message": _("请更正以下错误。"), "fields": fields}
     return api.create_response(request, body, status=422)
 
 
@@ -76,7 +76,7 @@ def on_domain_error(request: HttpRequest, exc: DomainError):
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError):
-    body = {"code": "unauthenticated", "message": _("Sign in or send a valid API token.")}
+    body = {"code": "unauthenticated", "message": _("请登录或提供有效的 API 令牌。")}
     return api.create_response(request, body, status=401)
 
 

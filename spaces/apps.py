@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class SpacesConfig(AppConfig):
     name = "spaces"
-    verbose_name = _("Spaces")
+    verbose_name = _("场所")
     default_auto_field = "django.db.models.BigAutoField"

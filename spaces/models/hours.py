@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class HolidayPolicy(models.TextChoices):
-    CLOSED = "closed", _("Closed")
-    AS_USUAL = "as_usual", _("Open as usual")
-    SPECIAL = "special", _("Special hours")
+    CLOSED = "closed", _("闭馆")
+    AS_USUAL = "as_usual", _("照常开放")
+    SPECIAL = "special", _("特殊时间")
 
 
 class OpeningHours(models.Model):
@@ -27,25 +27,25 @@ class OpeningHours(models.Model):
         "spaces.Room", on_delete=models.CASCADE, related_name="hours", null=True, blank=True
     )
     day = models.PositiveSmallIntegerField(
-        _("day"),
+        _("星期"),
         choices=[
-            (0, _("Monday")),
-            (1, _("Tuesday")),
-            (2, _("Wednesday")),
-            (3, _("Thursday")),
-            (4, _("Friday")),
-            (5, _("Saturday")),
-            (6, _("Sunday")),
-            (7, _("Holiday break")),
+            (0, _("星期一")),
+            (1, _("星期二")),
+            (2, _("星期三")),
+            (3, _("星期四")),
+            (4, _("星期五")),
+            (5, _("星期六")),
+            (6, _("星期日")),
+            (7, _("节假日")),
         ],
     )
-    opens = models.TimeField(_("opens"))
-    closes = models.TimeField(_("closes"))
-    overnight = models.BooleanField(_("runs past midnight"), default=False)
+    opens = models.TimeField(_("开门"))
+    closes = models.TimeField(_("关门"))
+    overnight = models.BooleanField(_("跨越午夜"), default=False)
 
     class Meta:
-        verbose_name = _("opening hours")
-        verbose_name_plural = _("opening hours")
+        verbose_name = _("开放时间")
+        verbose_name_plural = _("开放时间")
         ordering = ["venue", "room", "day", "opens"]
         constraints = [
             models.CheckConstraint(condition=Q(day__lte=7), name="spaces_hours_day_range"),
@@ -81,15 +81,15 @@ class OpeningException(models.Model):
     room = models.ForeignKey(
         "spaces.Room", on_delete=models.CASCADE, related_name="exceptions", null=True, blank=True
     )
-    date = models.DateField(_("date"))
-    opens = models.TimeField(_("opens"), null=True, blank=True)
-    closes = models.TimeField(_("closes"), null=True, blank=True)
-    overnight = models.BooleanField(_("runs past midnight"), default=False)
-    reason = models.CharField(_("reason shown to residents"), max_length=120)
+    date = models.DateField(_("日期"))
+    opens = models.TimeField(_("开门"), null=True, blank=True)
+    closes = models.TimeField(_("关门"), null=True, blank=True)
+    overnight = models.BooleanField(_("跨越午夜"), default=False)
+    reason = models.CharField(_("对居民显示的原因"), max_length=120)
 
     class Meta:
-        verbose_name = _("dated exception")
-        verbose_name_plural = _("dated exceptions")
+        verbose_name = _("特定日期调整")
+        verbose_name_plural = _("特定日期调整")
         ordering = ["venue", "date", "opens"]
         constraints = [
             models.CheckConstraint(

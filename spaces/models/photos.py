@@ -18,18 +18,18 @@ class Photo(models.Model):
         "spaces.Room", on_delete=models.CASCADE, related_name="photos", null=True, blank=True
     )
     image = models.ImageField(
-        _("image"), upload_to=photo_upload_to, width_field="width", height_field="height"
+        _("图片"), upload_to=photo_upload_to, width_field="width", height_field="height"
     )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     variants = models.JSONField(default=dict, blank=True)
-    caption = models.CharField(_("caption"), max_length=120, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    caption = models.CharField(_("说明"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
+        verbose_name = _("照片")
+        verbose_name_plural = _("照片")
         ordering = ["venue", "room", "order", "id"]
 
     def __str__(self) -> str:

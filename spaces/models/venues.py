@@ -10,24 +10,22 @@ from spaces.models.hours import HolidayPolicy
 
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
-        raise ValidationError(
-            _("Unknown time zone: %(tz)s"), params={"tz": value}, code="time_zone"
-        )
+        raise ValidationError(_("未知时区：%(tz)s"), params={"tz": value}, code="time_zone")
 
 
 class Community(models.Model):
     """社区: the residents' unit; a street (街道, sub-district) groups several."""
 
-    name = models.CharField(_("community"), max_length=80)
-    street = models.CharField(_("street (sub-district)"), max_length=80)
-    district = models.CharField(_("district"), max_length=80, blank=True)
-    city = models.CharField(_("city"), max_length=80, blank=True)
-    latitude = models.FloatField(_("latitude (WGS-84)"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude (WGS-84)"), null=True, blank=True)
+    name = models.CharField(_("社区"), max_length=80)
+    street = models.CharField(_("街道"), max_length=80)
+    district = models.CharField(_("区"), max_length=80, blank=True)
+    city = models.CharField(_("城市"), max_length=80, blank=True)
+    latitude = models.FloatField(_("纬度（WGS-84）"), null=True, blank=True)
+    longitude = models.FloatField(_("经度（WGS-84）"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("community")
-        verbose_name_plural = _("communities")
+        verbose_name = _("社区")
+        verbose_name_plural = _("社区")
         ordering = ["city", "district", "street", "name"]
         constraints = [
             models.UniqueConstraint(fields=["street", "name"], name="spaces_community_unique_name"),
@@ -38,53 +36,53 @@ class Community(models.Model):
 
 
 class VenueKind(models.TextChoices):
-    SERVICE_CENTRE = "service_centre", _("Party-mass service centre")
-    TEAHOUSE = "teahouse", _("Community teahouse")
-    ACTIVITY_ROOM = "activity_room", _("Activity room")
-    ELDERS_SPACE = "elders_space", _("Elders' space")
-    READING_ROOM = "reading_room", _("Reading room")
-    OTHER = "other", _("Other")
+    SERVICE_CENTRE = "service_centre", _("党群服务中心")
+    TEAHOUSE = "teahouse", _("社区茶馆")
+    ACTIVITY_ROOM = "activity_room", _("活动室")
+    ELDERS_SPACE = "elders_space", _("长者空间")
+    READING_ROOM = "reading_room", _("社区书屋")
+    OTHER = "other", _("其他")
 
 
 class AccessibilityFeature(models.TextChoices):
-    STEP_FREE = "step_free", _("Step-free entrance")
-    LIFT = "lift", _("Lift")
-    ACCESSIBLE_TOILET = "accessible_toilet", _("Accessible toilet")
-    HEARING_LOOP = "hearing_loop", _("Hearing loop")
+    STEP_FREE = "step_free", _("无障碍入口")
+    LIFT = "lift", _("电梯")
+    ACCESSIBLE_TOILET = "accessible_toilet", _("无障碍卫生间")
+    HEARING_LOOP = "hearing_loop", _("助听环路")
 
 
 class Venue(models.Model):
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="venues")
-    kind = models.CharField(_("kind"), max_length=20, choices=VenueKind.choices)
-    name = models.CharField(_("name"), max_length=80)
-    address = models.CharField(_("address"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=20, choices=VenueKind.choices)
+    name = models.CharField(_("名称"), max_length=80)
+    address = models.CharField(_("地址"), max_length=200)
     # Canonical WGS-84. Operators may type GCJ-02 or BD-09; forms convert (spaces.geo).
-    latitude = models.FloatField(_("latitude (WGS-84)"))
-    longitude = models.FloatField(_("longitude (WGS-84)"))
+    latitude = models.FloatField(_("纬度（WGS-84）"))
+    longitude = models.FloatField(_("经度（WGS-84）"))
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
+        _("时区"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone]
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("简介"), blank=True)
     accessibility = models.JSONField(
-        _("accessibility features"),
+        _("无障碍设施"),
         default=list,
         blank=True,
-        help_text=_("Codes from AccessibilityFeature."),
+        help_text=_("无障碍设施代码。"),
     )
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     holiday_policy = models.CharField(
-        _("on statutory holidays"),
+        _("法定节假日"),
         max_length=12,
         choices=HolidayPolicy.choices,
         default=HolidayPolicy.CLOSED,
     )
-    is_published = models.BooleanField(_("published"), default=True)
+    is_published = models.BooleanField(_("已发布"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("venue")
-        verbose_name_plural = _("venues")
+        verbose_name = _("场馆")
+        verbose_name_plural = _("场馆")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="spaces_venue_unique_name"),
@@ -108,18 +106,18 @@ class Venue(models.Model):
 
 class Room(models.Model):
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(_("name"), max_length=80)
-    description = models.TextField(_("description"), blank=True)
-    capacity = models.PositiveIntegerField(_("capacity"))
-    amenities = models.JSONField(_("amenities"), default=list, blank=True)
+    name = models.CharField(_("名称"), max_length=80)
+    description = models.TextField(_("简介"), blank=True)
+    capacity = models.PositiveIntegerField(_("容纳人数"))
+    amenities = models.JSONField(_("设施"), default=list, blank=True)
     is_bookable = models.BooleanField(
-        _("bookable"), default=True, help_text=_("Off for walk-in only rooms.")
+        _("可预约"), default=True, help_text=_("仅限现场使用的功能室请关闭。")
     )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = _("room")
-        verbose_name_plural = _("rooms")
+        verbose_name = _("功能室")
+        verbose_name_plural = _("功能室")
         ordering = ["venue", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["venue", "name"], name="spaces_room_unique_name"),
@@ -136,19 +134,19 @@ class VenueRole(models.Model):
     """What a staff user may do at one venue. Roles never leak across venues."""
 
     class Role(models.TextChoices):
-        OPERATOR = "operator", _("Operator")
-        VIEWER = "viewer", _("Viewer (metrics only)")
+        OPERATOR = "operator", _("运营方")
+        VIEWER = "viewer", _("查看者（仅数据）")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="venue_roles"
     )
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="staff_roles")
-    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("venue role")
-        verbose_name_plural = _("venue roles")
+        verbose_name = _("场馆角色")
+        verbose_name_plural = _("场馆角色")
         constraints = [
             models.UniqueConstraint(fields=["user", "venue", "role"], name="spaces_role_unique"),
             models.CheckConstraint(
