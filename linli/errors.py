@@ -55,3 +55,15 @@ class Conflict(DomainError):
 class RateLimited(DomainError):
     status = 429
     default_code = "rate_limited"
+
+
+def from_validation_error(exc, *, code: str = "invalid") -> DomainError:
+    """Turn a Django ValidationError (from full_clean or a form) into a DomainError."""
+    from django.utils.translation import gettext as _
+
+    if hasattr(exc, "message_dict"):
+        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+    else:
+        fields = {"__all__": [str(m) for m in exc.messages]}
+    first = next(iter(fields.values()))[0] if fields else _("请更正以下错误。")
+    return DomainError(first, code=code, fields=fields)

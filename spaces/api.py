@@ -1,3 +1,200 @@
-from ninja import Router
+"""Spaces API: public reads for residents, operator writes with object-level permissions."""
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, Query, Router, UploadedFile
+
+from spaces import presenters, selectors, services
+from spaces.models import Community, Photo, Room
+from spaces.schemas import (
+    ExceptionIn,
+    ExceptionOut,
+    HoursIn,
+    HoursOut,
+    HoursRuleOut,
+    PhotoOut,
+    RoomIn,
+    RoomOut,
+    RoomPatch,
+    VenueIn,
+    VenueListItemOut,
+    VenueOut,
+    VenuePatch,
+)
 
 router = Router(tags=["spaces"])
+
+
+def _status(venue):
+    from spaces.hours import open_status
+
+    return open_status(venue=venue, at=timezone.now())
+
+
+@router.get("/venues", response=list[VenueListItemOut], auth=None)
+def list_venues(
+    request: HttpRequest,
+    near: str | None = Query(None, description="lat,lon in WGS-84, e.g. 30.705,104.092"),
+    kind: str | None = None,
+    open_now: bool | None = None,
+    community: int | None = None,
+):
+    """Published venues; nearest first with `distance_m` when `near` is given."""
+    from spaces.geo import parse_near
+
+    point = parse_near(near) if near else None
+    items = selectors.venue_list(near=point, kind=kind, open_now=open_now, community_id=community)
+    return [
+        presenters.venue_summary(i.venue, status=i.status, distance_m=i.distance_m) for i in items
+    ]
+
+
+@router.get("/venues/{venue_id}", response=VenueOut, auth=None)
+def get_venue(request: HttpRequest, venue_id: int):
+    venue = selectors.venue_get(venue_id=venue_id)
+    return presenters.venue_detail(venue, status=_status(venue))
+
+
+@router.get("/venues/{venue_id}/hours", response=HoursOut, auth=None)
+def get_venue_hours(
+    request: HttpRequest,
+    venue_id: int,
+    start: dt.date = Query(..., alias="from"),
+    end: dt.date = Query(..., alias="to"),
+    room: int | None = None,
+):
+    """Open intervals per local day in [from, to), with the day's holiday or exception label."""
+    venue = selectors.venue_get(venue_id=venue_id)
+    room_obj = get_object_or_404(Room, pk=room, venue=venue) if room else None
+    days = selectors.venue_hours(venue=venue, start=start, end=end, room=room_obj)
+    return {
+        "venue_id": venue.pk,
+        "room_id": room,
+        "time_zone": venue.time_zone,
+        "days": [presenters.day_payload(d) for d in days],
+    }
+
+
+# --- operators ---------------------------------------------------------------------
+
+
+@router.post("/venues", response={201: VenueOut})
+def create_venue(request: HttpRequest, payload: VenueIn):
+    data = payload.dict()
+    community = get_object_or_404(Community, pk=data.pop("community_id"))
+    venue = services.venue_create(user=request.user, community=community, **data)
+    venue = selectors.venue_get(venue_id=venue.pk, published_only=False)
+    return 201, presenters.venue_detail(venue, status=_status(venue))
+
+
+@router.patch("/venues/{venue_id}", response=VenueOut)
+def update_venue(request: HttpRequest, venue_id: int, payload: VenuePatch):
+    venue = selectors.venue_get(venue_id=venue_id, published_only=False)
+    changes = payload.dict(exclude_unset=True)
+    system = changes.pop("coordinate_system", "wgs84")
+    services.venue_update(user=request.user, venue=venue, coordinate_system=system, **changes)
+    venue = selectors.venue_get(venue_id=venue_id, published_only=False)
+    return presenters.venue_detail(venue, status=_status(venue))
+
+
+@router.post("/venues/{venue_id}/rooms", response={201: RoomOut})
+def create_room(request: HttpRequest, venue_id: int, payload: RoomIn):
+    venue = selectors.venue_get(venue_id=venue_id, published_only=False)
+    room = services.room_create(user=request.user, venue=venue, **payload.dict())
+    return 201, presenters.room_payload(room)
+
+
+@router.patch("/rooms/{room_id}", response=RoomOut)
+def update_room(request: HttpRequest, room_id: int, payload: RoomPatch):
+    room = selectors.room_get(room_id=room_id)
+    room = services.room_update(user=request.user, room=room, **payload.dict(exclude_unset=True))
+    return presenters.room_payload(room)
+
+
+@router.delete("/rooms/{room_id}", response={204: None})
+def delete_room(request: HttpRequest, room_id: int):
+    room = selectors.room_get(room_id=room_id)
+    services.room_delete(user=request.user, room=room)
+    return 204, None
+
+
+def _rules(payload: HoursIn) -> list[services.HoursRule]:
+    return [services.HoursRule(**r.dict()) for r in payload.rules]
+
+
+@router.put("/venues/{venue_id}/hours", response=list[HoursRuleOut])
+def set_venue_hours(request: HttpRequest, venue_id: int, payload: HoursIn):
+    """Replace the venue's weekly rules (day 7 = special hours during holiday breaks)."""
+    venue = selectors.venue_get(venue_id=venue_id, published_only=False)
+    return services.hours_set(user=request.user, venue=venue, rules=_rules(payload))
+
+
+@router.put("/rooms/{room_id}/hours", response=list[HoursRuleOut])
+def set_room_hours(request: HttpRequest, room_id: int, payload: HoursIn):
+    """Replace a room's own weekly rules; an empty list makes it follow the venue again."""
+    room = selectors.room_get(room_id=room_id)
+    return services.hours_set(user=request.user, venue=room.venue, room=room, rules=_rules(payload))
+
+
+@router.put("/venues/{venue_id}/exceptions", response=ExceptionOut)
+def set_exception(request: HttpRequest, venue_id: int, payload: ExceptionIn):
+    venue = selectors.venue_get(venue_id=venue_id, published_only=False)
+    room = get_object_or_404(Room, pk=payload.room_id, venue=venue) if payload.room_id else None
+    rows = services.exception_set(
+        user=request.user,
+        venue=venue,
+        room=room,
+        date=payload.date,
+        reason=payload.reason,
+        intervals=[(i.opens, i.closes, i.overnight) for i in payload.intervals],
+    )
+    return {
+        "date": payload.date,
+        "room_id": payload.room_id,
+        "reason": rows[0].reason,
+        "intervals": [
+            {"opens": r.opens, "closes": r.closes, "overnight": r.overnight}
+            for r in rows
+            if r.opens is not None
+        ],
+    }
+
+
+@router.delete("/venues/{venue_id}/exceptions/{date}", response={204: None})
+def delete_exception(request: HttpRequest, venue_id: int, date: dt.date, room: int | None = None):
+    venue = selectors.venue_get(venue_id=venue_id, published_only=False)
+    room_obj = get_object_or_404(Room, pk=room, venue=venue) if room else None
+    services.exception_delete(user=request.user, venue=venue, date=date, room=room_obj)
+    return 204, None
+
+
+@router.post("/venues/{venue_id}/photos", response={201: PhotoOut})
+def upload_photo(
+    request: HttpRequest,
+    venue_id: int,
+    image: File[UploadedFile],
+    caption: Form[str] = "",
+    room_id: Form[int | None] = None,
+):
+    from spaces.permissions import venue_require_operator
+    from spaces.photos import photo_create
+
+    venue = selectors.venue_get(venue_id=venue_id, published_only=False)
+    venue_require_operator(user=request.user, venue=venue)
+    room = get_object_or_404(Room, pk=room_id, venue=venue) if room_id else None
+    photo = photo_create(venue=venue, room=room, upload=image, caption=caption)
+    return 201, presenters.photo_payload(photo)
+
+
+@router.delete("/photos/{photo_id}", response={204: None})
+def delete_photo(request: HttpRequest, photo_id: int):
+    from spaces.permissions import venue_require_operator
+    from spaces.photos import photo_delete
+
+    photo = get_object_or_404(Photo.objects.select_related("venue"), pk=photo_id)
+    venue_require_operator(user=request.user, venue=photo.venue)
+    photo_delete(photo=photo)
+    return 204, None

@@ -1,0 +1,168 @@
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class CommunityOut(Schema):
+    id: int
+    name: str
+    street: str
+    district: str
+    city: str
+
+
+class PhotoOut(Schema):
+    id: int
+    caption: str
+    width: int
+    height: int
+    urls: dict[str, str]
+
+
+class RoomOut(Schema):
+    id: int
+    name: str
+    description: str
+    capacity: int
+    amenities: list[str]
+    is_bookable: bool
+    photos: list[PhotoOut] = []
+
+
+class StatusOut(Schema):
+    is_open: bool
+    changes_at: dt.datetime | None
+    label: str
+
+
+class VenueListItemOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    community: CommunityOut
+    address: str
+    latitude: float
+    longitude: float
+    distance_m: float | None = None
+    status: StatusOut
+
+
+class VenueOut(VenueListItemOut):
+    description: str
+    time_zone: str
+    contact_phone: str
+    accessibility: list[str]
+    accessibility_labels: list[str]
+    holiday_policy: str
+    map_links: dict[str, str]
+    rooms: list[RoomOut]
+    photos: list[PhotoOut]
+
+
+class IntervalOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+
+
+class HoursDayOut(Schema):
+    date: dt.date
+    intervals: list[IntervalOut]
+    kind: str
+    label: str | None = None
+    announced: bool = True
+
+
+class HoursOut(Schema):
+    venue_id: int
+    room_id: int | None = None
+    time_zone: str
+    days: list[HoursDayOut]
+
+
+# --- operator input -----------------------------------------------------------------
+
+
+class VenueIn(Schema):
+    community_id: int
+    kind: str
+    name: str = Field(..., min_length=1, max_length=80)
+    address: str = Field(..., min_length=1, max_length=200)
+    latitude: float
+    longitude: float
+    coordinate_system: str = "wgs84"
+    time_zone: str = "Asia/Shanghai"
+    description: str = ""
+    accessibility: list[str] = []
+    contact_phone: str = ""
+    holiday_policy: str = "closed"
+
+
+class VenuePatch(Schema):
+    kind: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=80)
+    address: str | None = Field(None, min_length=1, max_length=200)
+    latitude: float | None = None
+    longitude: float | None = None
+    coordinate_system: str = "wgs84"
+    time_zone: str | None = None
+    description: str | None = None
+    accessibility: list[str] | None = None
+    contact_phone: str | None = None
+    holiday_policy: str | None = None
+    is_published: bool | None = None
+
+
+class RoomIn(Schema):
+    name: str = Field(..., min_length=1, max_length=80)
+    capacity: int = Field(..., ge=1, le=10000)
+    description: str = ""
+    amenities: list[str] = []
+    is_bookable: bool = True
+    order: int = Field(0, ge=0, le=1000)
+
+
+class RoomPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=80)
+    capacity: int | None = Field(None, ge=1, le=10000)
+    description: str | None = None
+    amenities: list[str] | None = None
+    is_bookable: bool | None = None
+    order: int | None = Field(None, ge=0, le=1000)
+
+
+class HoursRuleIn(Schema):
+    day: int = Field(..., ge=0, le=7, description="0-6 Monday-Sunday; 7 = holiday special hours")
+    opens: dt.time
+    closes: dt.time
+    overnight: bool = False
+
+
+class HoursIn(Schema):
+    rules: list[HoursRuleIn]
+
+
+class HoursRuleOut(HoursRuleIn):
+    pass
+
+
+class ExceptionIntervalIn(Schema):
+    opens: dt.time
+    closes: dt.time
+    overnight: bool = False
+
+
+class ExceptionIn(Schema):
+    date: dt.date
+    reason: str = Field(..., min_length=1, max_length=120)
+    room_id: int | None = None
+    intervals: list[ExceptionIntervalIn] = Field(
+        [], description="Empty = closed all day; otherwise the special hours."
+    )
+
+
+class ExceptionOut(Schema):
+    date: dt.date
+    room_id: int | None
+    reason: str
+    intervals: list[ExceptionIntervalIn]

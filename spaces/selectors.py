@@ -1,0 +1,115 @@
+"""Reads for venues and rooms: lists for residents, details, hours for a range."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.errors import DomainError, NotFound
+from spaces.models import Community, Photo, Room, Venue
+
+MAX_HOURS_RANGE_DAYS = 93
+
+
+@dataclass
+class VenueListItem:
+    venue: Venue
+    distance_m: float | None
+    status: object  # spaces.hours.OpenStatus
+
+
+def venue_queryset() -> QuerySet[Venue]:
+    return Venue.objects.filter(is_published=True).select_related("community")
+
+
+def venue_list(
+    *,
+    near: tuple[float, float] | None = None,
+    kind: str | None = None,
+    open_now: bool | None = None,
+    community_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> list[VenueListItem]:
+    """Published venues, nearest first when ``near`` is given, else by name.
+
+    Distances are geodesic (WGS-84); a city has at most a few hundred venues, so sorting in
+    Python after one query is cheaper than a spatial index would be to run.
+    """
+    from spaces.geo import distance_m
+    from spaces.hours import open_status_many
+
+    qs = venue_queryset()
+    if kind:
+        qs = qs.filter(kind=kind)
+    if community_id:
+        qs = qs.filter(community_id=community_id)
+    venues = list(qs)
+    statuses = open_status_many(venues=venues, at=at or timezone.now())
+    items = [
+        VenueListItem(
+            venue=v,
+            distance_m=(distance_m(near[0], near[1], v.latitude, v.longitude) if near else None),
+            status=statuses[v.pk],
+        )
+        for v in venues
+    ]
+    if open_now is not None:
+        items = [i for i in items if bool(i.status.is_open) == open_now]
+    if near:
+        items.sort(key=lambda i: (i.distance_m, i.venue.name))
+    return items
+
+
+def venue_get(*, venue_id: int, published_only: bool = True) -> Venue:
+    qs = Venue.objects.select_related("community").prefetch_related(
+        Prefetch(
+            "rooms",
+            queryset=Room.objects.order_by("order", "id").prefetch_related(
+                Prefetch("photos", queryset=Photo.objects.order_by("order", "id"))
+            ),
+        ),
+        Prefetch(
+            "photos", queryset=Photo.objects.filter(room__isnull=True).order_by("order", "id")
+        ),
+    )
+    if published_only:
+        qs = qs.filter(is_published=True)
+    venue = qs.filter(pk=venue_id).first()
+    if venue is None:
+        raise NotFound(_("找不到该场馆。"), code="venue_not_found")
+    return venue
+
+
+def room_get(*, room_id: int) -> Room:
+    room = Room.objects.select_related("venue", "venue__community").filter(pk=room_id).first()
+    if room is None:
+        raise NotFound(_("找不到该功能室。"), code="room_not_found")
+    return room
+
+
+def communities_list() -> QuerySet[Community]:
+    return Community.objects.filter(venues__is_published=True).distinct()
+
+
+def check_date_range(start: dt.date, end: dt.date, *, max_days: int = MAX_HOURS_RANGE_DAYS) -> None:
+    if end <= start:
+        raise DomainError(_("结束日期必须晚于开始日期。"), code="invalid_range", field="to")
+    if (end - start).days > max_days:
+        raise DomainError(
+            _("一次最多查询 %(n)s 天。") % {"n": max_days}, code="range_too_long", field="to"
+        )
+
+
+def venue_hours(*, venue: Venue, start: dt.date, end: dt.date, room: Room | None = None):
+    from spaces.hours import day_schedules
+
+    check_date_range(start, end)
+    return day_schedules(venue=venue, room=room, start=start, end=end)
+
+
+def local_today(venue: Venue, at: dt.datetime | None = None) -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    return (at or timezone.now()).astimezone(ZoneInfo(venue.time_zone)).date()

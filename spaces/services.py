@@ -1,0 +1,275 @@
+"""Writes for venues, rooms, hours and exceptions. Every write is one transaction and is
+checked for permission here, so the API and the web pages cannot drift apart."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from linli.errors import Conflict, DomainError, from_validation_error
+from spaces.models import (
+    AccessibilityFeature,
+    Community,
+    OpeningException,
+    OpeningHours,
+    Room,
+    Venue,
+)
+from spaces.permissions import require_administrator, venue_require_operator
+
+VENUE_EDITABLE = {
+    "kind",
+    "name",
+    "address",
+    "time_zone",
+    "description",
+    "accessibility",
+    "contact_phone",
+    "holiday_policy",
+    "is_published",
+}
+ROOM_EDITABLE = {"name", "description", "capacity", "amenities", "is_bookable", "order"}
+
+
+@dataclass(frozen=True)
+class HoursRule:
+    day: int
+    opens: dt.time
+    closes: dt.time
+    overnight: bool = False
+
+
+def _save(instance, *, exclude: Iterable[str] = ()) -> None:
+    try:
+        instance.full_clean(exclude=list(exclude))
+    except ValidationError as exc:
+        raise from_validation_error(exc) from None
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise Conflict(_("与现有记录冲突，请检查名称是否重复。"), code="duplicate") from exc
+
+
+def _check_accessibility(values: Sequence[str]) -> list[str]:
+    allowed = set(AccessibilityFeature.values)
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        raise DomainError(
+            _("未知的无障碍设施：%(codes)s") % {"codes": "、".join(unknown)},
+            code="invalid",
+            field="accessibility",
+        )
+    return sorted(set(values), key=list(AccessibilityFeature.values).index)
+
+
+def _location(latitude: float, longitude: float, coordinate_system: str) -> tuple[float, float]:
+    from spaces.geo import to_wgs84
+
+    return to_wgs84(latitude, longitude, coordinate_system)
+
+
+@transaction.atomic
+def community_get_or_create(
+    *, name: str, street: str, district: str = "", city: str = ""
+) -> Community:
+    community, created = Community.objects.get_or_create(
+        street=street, name=name, defaults={"district": district, "city": city}
+    )
+    if not created and (district, city) != (community.district, community.city):
+        community.district, community.city = district or community.district, city or community.city
+        _save(community)
+    return community
+
+
+@transaction.atomic
+def venue_create(
+    *,
+    user,
+    community: Community,
+    kind: str,
+    name: str,
+    address: str,
+    latitude: float,
+    longitude: float,
+    coordinate_system: str = "wgs84",
+    **fields,
+) -> Venue:
+    require_administrator(user=user)
+    unknown = set(fields) - VENUE_EDITABLE
+    if unknown:
+        raise DomainError(_("不能设置这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "accessibility" in fields:
+        fields["accessibility"] = _check_accessibility(fields["accessibility"])
+    lat, lon = _location(latitude, longitude, coordinate_system)
+    venue = Venue(
+        community=community,
+        kind=kind,
+        name=name,
+        address=address,
+        latitude=lat,
+        longitude=lon,
+        **fields,
+    )
+    _save(venue)
+    return venue
+
+
+@transaction.atomic
+def venue_update(
+    *,
+    user,
+    venue: Venue,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    coordinate_system: str = "wgs84",
+    **changes,
+) -> Venue:
+    venue_require_operator(user=user, venue=venue)
+    unknown = set(changes) - VENUE_EDITABLE
+    if unknown:
+        raise DomainError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "accessibility" in changes:
+        changes["accessibility"] = _check_accessibility(changes["accessibility"])
+    if (latitude is None) != (longitude is None):
+        raise DomainError(
+            _("纬度和经度需要一起填写。"), field="latitude" if latitude is None else "longitude"
+        )
+    if latitude is not None:
+        venue.latitude, venue.longitude = _location(latitude, longitude, coordinate_system)
+    for key, value in changes.items():
+        setattr(venue, key, value)
+    _save(venue)
+    return venue
+
+
+@transaction.atomic
+def room_create(*, user, venue: Venue, name: str, capacity: int, **fields) -> Room:
+    venue_require_operator(user=user, venue=venue)
+    unknown = set(fields) - ROOM_EDITABLE
+    if unknown:
+        raise DomainError(_("不能设置这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    room = Room(venue=venue, name=name, capacity=capacity, **fields)
+    _save(room)
+    return room
+
+
+@transaction.atomic
+def room_update(*, user, room: Room, **changes) -> Room:
+    venue_require_operator(user=user, venue=room.venue)
+    unknown = set(changes) - ROOM_EDITABLE
+    if unknown:
+        raise DomainError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    for key, value in changes.items():
+        setattr(room, key, value)
+    _save(room)
+    return room
+
+
+@transaction.atomic
+def room_delete(*, user, room: Room) -> None:
+    venue_require_operator(user=user, venue=room.venue)
+    room.delete()
+
+
+def _validate_rules(rules: Sequence[HoursRule]) -> None:
+    from spaces.hours import validate_day_intervals
+
+    by_day: dict[int, list[tuple[int, HoursRule]]] = {}
+    for index, rule in enumerate(rules):
+        if not 0 <= rule.day <= OpeningHours.HOLIDAY:
+            raise DomainError(_("星期取值无效。"), code="invalid", field=f"rules.{index}.day")
+        by_day.setdefault(rule.day, []).append((index, rule))
+    for day, items in by_day.items():
+        # The "holiday" pseudo-day has no neighbour, so spill-over is checked within a day.
+        validate_day_intervals(
+            [(r.opens, r.closes, r.overnight) for _, r in items],
+            field_prefix=[f"rules.{i}" for i, _ in items],
+            next_day=[
+                (r.opens, r.closes, r.overnight)
+                for r in rules
+                if day < OpeningHours.HOLIDAY and r.day == (day + 1) % 7
+            ],
+        )
+
+
+@transaction.atomic
+def hours_set(
+    *, user, venue: Venue, room: Room | None = None, rules: Sequence[HoursRule]
+) -> list[OpeningHours]:
+    """Replace the weekly rules of a venue (or of one of its rooms) in one go.
+
+    Operators edit a week as a whole; replacing avoids half-applied edits where Tuesday's
+    new interval collides with Tuesday's old one.
+    """
+    venue_require_operator(user=user, venue=venue)
+    if room is not None and room.venue_id != venue.pk:
+        raise DomainError(_("功能室不属于该场馆。"), code="room_not_in_venue", field="room")
+    _validate_rules(rules)
+    OpeningHours.objects.filter(venue=venue, room=room).delete()
+    created = [
+        OpeningHours(
+            venue=venue,
+            room=room,
+            day=r.day,
+            opens=r.opens,
+            closes=r.closes,
+            overnight=r.overnight,
+        )
+        for r in sorted(rules, key=lambda r: (r.day, r.opens))
+    ]
+    for row in created:
+        _save(row)
+    return created
+
+
+@transaction.atomic
+def exception_set(
+    *,
+    user,
+    venue: Venue,
+    date: dt.date,
+    reason: str,
+    room: Room | None = None,
+    intervals: Sequence[tuple[dt.time, dt.time, bool]] = (),
+) -> list[OpeningException]:
+    """Set a dated exception: closed all day (no intervals) or special hours.
+
+    Setting an exception for a date replaces any earlier one for the same date and scope.
+    """
+    from spaces.hours import validate_day_intervals
+
+    venue_require_operator(user=user, venue=venue)
+    if room is not None and room.venue_id != venue.pk:
+        raise DomainError(_("功能室不属于该场馆。"), code="room_not_in_venue", field="room")
+    if not reason.strip():
+        raise DomainError(_("请填写原因，居民会看到它。"), code="invalid", field="reason")
+    validate_day_intervals(
+        list(intervals), field_prefix=[f"intervals.{i}" for i in range(len(intervals))]
+    )
+    OpeningException.objects.filter(venue=venue, room=room, date=date).delete()
+    rows = [
+        OpeningException(
+            venue=venue,
+            room=room,
+            date=date,
+            opens=opens,
+            closes=closes,
+            overnight=overnight,
+            reason=reason.strip(),
+        )
+        for opens, closes, overnight in intervals
+    ] or [OpeningException(venue=venue, room=room, date=date, reason=reason.strip())]
+    for row in rows:
+        _save(row)
+    return rows
+
+
+@transaction.atomic
+def exception_delete(*, user, venue: Venue, date: dt.date, room: Room | None = None) -> int:
+    venue_require_operator(user=user, venue=venue)
+    deleted, _unused = OpeningException.objects.filter(venue=venue, room=room, date=date).delete()
+    return deleted
