@@ -1,6 +1,8 @@
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return TemplateResponse(request, "home.html", {})
+    """The home page is the nearby-venues list: what residents come for."""
+    from spaces.views import venue_list
+
+    return venue_list(request)

@@ -1,2 +1,20 @@
+from django.urls import path
+
+from spaces import operator_views, views
+
 app_name = "spaces"
-urlpatterns: list = []
+urlpatterns = [
+    path("venues/", views.venue_list, name="venue-list"),
+    path("venues/<int:venue_id>/", views.venue_detail, name="venue-detail"),
+    path("operate/", operator_views.index, name="operate"),
+    path("operate/venues/<int:venue_id>/", operator_views.venue_edit, name="operate-venue"),
+    path("operate/venues/<int:venue_id>/rooms/", operator_views.rooms, name="operate-rooms"),
+    path("operate/rooms/<int:room_id>/", operator_views.room_edit, name="operate-room"),
+    path("operate/venues/<int:venue_id>/hours/", operator_views.hours_edit, name="operate-hours"),
+    path(
+        "operate/venues/<int:venue_id>/exceptions/",
+        operator_views.exceptions,
+        name="operate-exceptions",
+    ),
+    path("operate/venues/<int:venue_id>/photos/", operator_views.photos, name="operate-photos"),
+]

@@ -1,0 +1,181 @@
+"""Operator forms. They only parse input; the rules live in spaces.services."""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from spaces.models import AccessibilityFeature, HolidayPolicy, Venue, VenueKind
+
+COORDINATE_SYSTEMS = [
+    ("wgs84", gettext_lazy("WGS-84（GPS、手机定位）")),
+    ("gcj02", gettext_lazy("GCJ-02（高德、腾讯、微信）")),
+    ("bd09", gettext_lazy("BD-09（百度）")),
+]
+
+_INTERVAL = re.compile(
+    r"^\s*(\d{1,2})[:：](\d{2})\s*[-–—~～至到]\s*(次日|\+)?\s*(\d{1,2})[:：](\d{2})\s*$"
+)
+
+
+def parse_intervals(text: str) -> list[tuple[dt.time, dt.time, bool]]:
+    """Parse "09:00-12:00, 14:00-次日02:00" into (opens, closes, overnight) triples.
+
+    Overnight must be declared (次日 or +) so that a typo like 21:00-09:00 is caught as
+    "closes before it opens" instead of silently becoming a 12-hour night.
+    """
+    result = []
+    for part in re.split(r"[,，、;；\s]+(?=\d)", text.strip()) if text.strip() else []:
+        match = _INTERVAL.match(part)
+        if not match:
+            raise forms.ValidationError(
+                _("无法识别“%(part)s”，请按 09:00-12:00 的格式填写。") % {"part": part},
+                code="format",
+            )
+        h1, m1, next_day, h2, m2 = match.groups()
+        try:
+            opens = dt.time(int(h1), int(m1))
+            closes = dt.time(0, 0) if (h2, m2) == ("24", "00") else dt.time(int(h2), int(m2))
+        except ValueError:
+            raise forms.ValidationError(
+                _("“%(part)s”中的时间无效。") % {"part": part}, code="format"
+            ) from None
+        overnight = bool(next_day) or ((h2, m2) == ("24", "00"))
+        result.append((opens, closes, overnight))
+    return result
+
+
+def format_intervals(rows) -> str:
+    parts = []
+    for r in rows:
+        end = f"{r.closes:%H:%M}"
+        parts.append(f"{r.opens:%H:%M}-{'次日' if r.overnight else ''}{end}")
+    return ", ".join(parts)
+
+
+class VenueForm(forms.ModelForm):
+    latitude = forms.FloatField(label=gettext_lazy("纬度"))
+    longitude = forms.FloatField(label=gettext_lazy("经度"))
+    coordinate_system = forms.ChoiceField(
+        label=gettext_lazy("坐标来源"), choices=COORDINATE_SYSTEMS, initial="wgs84"
+    )
+    accessibility = forms.MultipleChoiceField(
+        label=gettext_lazy("无障碍设施"),
+        choices=AccessibilityFeature.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("类型"), choices=VenueKind.choices)
+    holiday_policy = forms.ChoiceField(
+        label=gettext_lazy("法定节假日"), choices=HolidayPolicy.choices
+    )
+
+    class Meta:
+        model = Venue
+        fields = [
+            "name",
+            "kind",
+            "address",
+            "latitude",
+            "longitude",
+            "time_zone",
+            "description",
+            "contact_phone",
+            "holiday_policy",
+            "is_published",
+        ]
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=80)
+    capacity = forms.IntegerField(label=gettext_lazy("容纳人数"), min_value=1, max_value=10000)
+    description = forms.CharField(
+        label=gettext_lazy("简介"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    amenities = forms.CharField(
+        label=gettext_lazy("设施"),
+        required=False,
+        help_text=gettext_lazy("用顿号或逗号分隔，例如：投影仪、茶具、空调"),
+    )
+    is_bookable = forms.BooleanField(label=gettext_lazy("可预约"), required=False, initial=True)
+    order = forms.IntegerField(label=gettext_lazy("排序"), min_value=0, max_value=1000, initial=0)
+
+    def clean_amenities(self) -> list[str]:
+        raw = self.cleaned_data.get("amenities", "")
+        return [a.strip() for a in re.split(r"[,，、;；]", raw) if a.strip()]
+
+
+DAY_LABELS = [
+    gettext_lazy("星期一"),
+    gettext_lazy("星期二"),
+    gettext_lazy("星期三"),
+    gettext_lazy("星期四"),
+    gettext_lazy("星期五"),
+    gettext_lazy("星期六"),
+    gettext_lazy("星期日"),
+    gettext_lazy("节假日特殊时间"),
+]
+
+
+class WeeklyHoursForm(forms.Form):
+    """One text field per day; an empty day is closed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day, label in enumerate(DAY_LABELS):
+            self.fields[f"day_{day}"] = forms.CharField(
+                label=label,
+                required=False,
+                help_text=(gettext_lazy("仅在节假日政策为“特殊时间”时使用") if day == 7 else None),
+            )
+
+    def rules(self):
+        from spaces.services import HoursRule
+
+        rules, index = [], {}
+        for day in range(8):
+            try:
+                parsed = parse_intervals(self.cleaned_data.get(f"day_{day}", ""))
+            except forms.ValidationError as exc:
+                self.add_error(f"day_{day}", exc)
+                continue
+            for opens, closes, overnight in parsed:
+                index[len(rules)] = f"day_{day}"
+                rules.append(HoursRule(day=day, opens=opens, closes=closes, overnight=overnight))
+        return rules, index
+
+
+class ExceptionForm(forms.Form):
+    date = forms.DateField(
+        label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    room = forms.TypedChoiceField(
+        label=gettext_lazy("范围"), coerce=int, required=False, empty_value=None
+    )
+    hours = forms.CharField(
+        label=gettext_lazy("特殊开放时间"),
+        required=False,
+        help_text=gettext_lazy("留空表示全天闭馆；例如 09:00-12:00"),
+    )
+    reason = forms.CharField(label=gettext_lazy("原因（居民可见）"), max_length=120)
+
+    def __init__(self, *args, rooms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].choices = [("", _("整个场馆"))] + [(r.pk, r.name) for r in rooms]
+
+    def clean_hours(self):
+        return parse_intervals(self.cleaned_data.get("hours", ""))
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label=gettext_lazy("照片"))
+    caption = forms.CharField(label=gettext_lazy("说明"), max_length=120, required=False)
+    room = forms.TypedChoiceField(
+        label=gettext_lazy("属于"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, rooms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].choices = [("", _("整个场馆"))] + [(r.pk, r.name) for r in rooms]

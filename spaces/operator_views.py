@@ -1,0 +1,221 @@
+"""Operator pages for one venue: details, rooms, weekly hours, dated exceptions, photos.
+
+Each view parses a form, calls the same service the API calls, and re-renders the form with
+the service's message on failure, so nothing the operator typed is lost.
+"""
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from linli.errors import DomainError
+from linli.forms import add_domain_error
+from spaces import selectors, services
+from spaces.forms import (
+    ExceptionForm,
+    PhotoForm,
+    RoomForm,
+    VenueForm,
+    WeeklyHoursForm,
+    format_intervals,
+)
+from spaces.models import OpeningException, Photo, Room, Venue
+from spaces.permissions import venue_can_operate, venues_operated_by
+
+STAFF_SIGN_IN = "/accounts/staff/sign-in/"
+
+
+def operator_view(view):
+    """Signed-in staff who operate the venue in the URL; others get 403, never a peek."""
+
+    @login_required(login_url=STAFF_SIGN_IN)
+    @wraps(view)
+    def wrapper(request, *args, venue_id=None, room_id=None, **kwargs):
+        if room_id is not None:
+            room = get_object_or_404(Room.objects.select_related("venue"), pk=room_id)
+            venue, kwargs["room"] = room.venue, room
+        else:
+            venue = get_object_or_404(Venue, pk=venue_id)
+        if not venue_can_operate(user=request.user, venue=venue):
+            raise DjangoPermissionDenied
+        return view(request, venue, *args, **kwargs)
+
+    return wrapper
+
+
+def _render(request, template, venue, **context):
+    context.update(venue=venue, section=template.rsplit("/", 1)[-1].split(".")[0])
+    name = f"spaces/operate/{template}"
+    if request.htmx and request.htmx.target == "operate-form":
+        name += "#form"
+    return TemplateResponse(request, name, context)
+
+
+@login_required(login_url=STAFF_SIGN_IN)
+def index(request):
+    venues = venues_operated_by(user=request.user).select_related("community")
+    return TemplateResponse(request, "spaces/operate/index.html", {"venues": venues})
+
+
+@operator_view
+def venue_edit(request, venue):
+    form = VenueForm(
+        request.POST or None, instance=venue, initial={"accessibility": venue.accessibility}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.venue_update(
+                user=request.user,
+                venue=Venue.objects.get(pk=venue.pk),
+                latitude=data.pop("latitude"),
+                longitude=data.pop("longitude"),
+                coordinate_system=data.pop("coordinate_system"),
+                **data,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("场馆信息已保存。"))
+            return redirect("spaces:operate-venue", venue_id=venue.pk)
+    return _render(request, "venue.html", venue, form=form)
+
+
+@operator_view
+def rooms(request, venue):
+    form = RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_create(user=request.user, venue=venue, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("功能室已添加。"))
+            return redirect("spaces:operate-rooms", venue_id=venue.pk)
+    return _render(request, "rooms.html", venue, form=form, rooms=venue.rooms.all())
+
+
+@operator_view
+def room_edit(request, venue, room):
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        services.room_delete(user=request.user, room=room)
+        messages.success(request, _("功能室已删除。"))
+        return redirect("spaces:operate-rooms", venue_id=venue.pk)
+    initial = {
+        "name": room.name,
+        "capacity": room.capacity,
+        "description": room.description,
+        "amenities": "、".join(room.amenities or []),
+        "is_bookable": room.is_bookable,
+        "order": room.order,
+    }
+    form = RoomForm(request.POST or None, initial=initial)
+    hours_form = WeeklyHoursForm(
+        None, initial={f"day_{d}": format_intervals(room.hours.filter(day=d)) for d in range(8)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_update(user=request.user, room=room, **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("功能室已保存。"))
+            return redirect("spaces:operate-room", room_id=room.pk)
+    return _render(request, "room.html", venue, form=form, room=room, hours_form=hours_form)
+
+
+@operator_view
+def hours_edit(request, venue, room=None):
+    room_id = request.POST.get("room") or request.GET.get("room")
+    room = get_object_or_404(Room, pk=room_id, venue=venue) if room_id else None
+    rows = venue.hours.filter(room=room)
+    initial = {f"day_{d}": format_intervals([r for r in rows if r.day == d]) for d in range(8)}
+    form = WeeklyHoursForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        rules, index = form.rules()
+        if not form.errors:
+            try:
+                services.hours_set(user=request.user, venue=venue, room=room, rules=rules)
+            except DomainError as exc:
+                field_map = {f"rules.{i}": name for i, name in index.items()}
+                field_map.update(
+                    {
+                        f"rules.{i}.{k}": name
+                        for i, name in index.items()
+                        for k in ("day", "opens", "closes")
+                    }
+                )
+                add_domain_error(form, exc, field_map=field_map)
+            else:
+                messages.success(request, _("开放时间已保存。"))
+                url = f"{request.path}?room={room.pk}" if room else request.path
+                return redirect(url)
+    return _render(request, "hours.html", venue, form=form, room=room, rooms=venue.rooms.all())
+
+
+@operator_view
+def exceptions(request, venue):
+    rooms = list(venue.rooms.all())
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        row = get_object_or_404(OpeningException, pk=request.POST.get("id"), venue=venue)
+        services.exception_delete(user=request.user, venue=venue, date=row.date, room=row.room)
+        messages.success(request, _("已删除该日期的调整。"))
+        return redirect("spaces:operate-exceptions", venue_id=venue.pk)
+    form = ExceptionForm(request.POST or None, rooms=rooms)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        room = next((r for r in rooms if r.pk == data["room"]), None)
+        try:
+            services.exception_set(
+                user=request.user,
+                venue=venue,
+                room=room,
+                date=data["date"],
+                reason=data["reason"],
+                intervals=data["hours"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, field_map={f"intervals.{i}": "hours" for i in range(20)})
+        else:
+            messages.success(request, _("日期调整已保存。"))
+            return redirect("spaces:operate-exceptions", venue_id=venue.pk)
+    upcoming = venue.exceptions.filter(
+        date__gte=selectors.local_today(venue) - dt.timedelta(days=1)
+    ).select_related("room")
+    return _render(request, "exceptions.html", venue, form=form, upcoming=upcoming)
+
+
+@operator_view
+def photos(request, venue):
+    from spaces.photos import photo_create, photo_delete
+
+    rooms = list(venue.rooms.all())
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        photo = get_object_or_404(Photo, pk=request.POST.get("id"), venue=venue)
+        photo_delete(photo=photo)
+        messages.success(request, _("照片已删除。"))
+        return redirect("spaces:operate-photos", venue_id=venue.pk)
+    form = PhotoForm(request.POST or None, request.FILES or None, rooms=rooms)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        room = next((r for r in rooms if r.pk == data["room"]), None)
+        try:
+            photo_create(venue=venue, room=room, upload=data["image"], caption=data["caption"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("照片已上传。"))
+            return redirect("spaces:operate-photos", venue_id=venue.pk)
+    return _render(
+        request,
+        "photos.html",
+        venue,
+        form=form,
+        photos=venue.photos.select_related("room"),
+    )

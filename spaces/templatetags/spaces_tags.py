@@ -1,0 +1,52 @@
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+register = template.Library()
+
+
+@register.filter
+def distance(metres):
+    from spaces.geo import format_distance
+
+    return "" if metres is None else format_distance(metres)
+
+
+@register.filter
+def photo_src(photo, width=480):
+    from spaces.photos import photo_url
+
+    return photo_url(photo, int(width))
+
+
+@register.filter
+def photo_srcset(photo):
+    from spaces.photos import photo_srcset as srcset
+
+    return srcset(photo)
+
+
+WEEKDAYS = [
+    gettext_noop("周一"),
+    gettext_noop("周二"),
+    gettext_noop("周三"),
+    gettext_noop("周四"),
+    gettext_noop("周五"),
+    gettext_noop("周六"),
+    gettext_noop("周日"),
+]
+
+
+@register.filter
+def weekday_short(day):
+    return _(WEEKDAYS[day.weekday()])
+
+
+@register.filter
+def hhmm(value, base_date=None):
+    """09:00; an end on the next day reads 次日02:00 so overnight hours are unambiguous."""
+    local = value
+    text = f"{local:%H:%M}"
+    if base_date is not None and local.date() > base_date:
+        return _("次日%(time)s") % {"time": text}
+    return text
