@@ -1,0 +1,147 @@
+import datetime as dt
+
+import pytest
+
+from linli.errors import DomainError, PermissionDenied
+from spaces import services
+from spaces.models import OpeningException, OpeningHours, Room, Venue
+from spaces.services import HoursRule
+from tests.factories import CommunityFactory, RoomFactory, UserFactory, VenueFactory
+
+T = dt.time
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+def test_an_operator_cannot_touch_another_venue(operator, venue):
+    other = VenueFactory(name="别的场馆")
+    with pytest.raises(PermissionDenied) as exc:
+        services.venue_update(user=operator, venue=other, name="改名")
+    assert exc.value.code == "not_venue_operator"
+    other.refresh_from_db()
+    assert other.name == "别的场馆"
+
+
+def test_a_resident_cannot_create_rooms(owner, venue):
+    with pytest.raises(PermissionDenied):
+        services.room_create(user=owner, venue=venue, name="新房间", capacity=5)
+    assert not Room.objects.filter(name="新房间").exists()
+
+
+def test_only_administrators_create_venues(operator, admin):
+    community = CommunityFactory()
+    kwargs = dict(
+        community=community,
+        kind="reading_room",
+        name="五福书屋",
+        address="五福桥东路2号",
+        latitude=30.7,
+        longitude=104.09,
+    )
+    with pytest.raises(PermissionDenied):
+        services.venue_create(user=operator, **kwargs)
+    venue = services.venue_create(user=admin, **kwargs)
+    assert venue.pk and venue.time_zone == "Asia/Shanghai"
+
+
+def test_it_converts_gcj02_input_to_wgs84(operator, venue):
+    from spaces.geo import wgs84_to_gcj02
+
+    lat, lon = wgs84_to_gcj02(30.7, 104.09)
+    services.venue_update(
+        user=operator, venue=venue, latitude=lat, longitude=lon, coordinate_system="gcj02"
+    )
+    venue.refresh_from_db()
+    assert venue.latitude == pytest.approx(30.7, abs=1e-5)
+    assert venue.longitude == pytest.approx(104.09, abs=1e-5)
+
+
+def test_it_rejects_coordinates_out_of_range(operator, venue):
+    with pytest.raises(DomainError) as exc:
+        services.venue_update(user=operator, venue=venue, latitude=95.0, longitude=104.0)
+    assert "latitude" in exc.value.fields
+    venue.refresh_from_db()
+    assert venue.latitude == pytest.approx(30.705)
+
+
+def test_it_rejects_an_unknown_time_zone(operator, venue):
+    with pytest.raises(DomainError) as exc:
+        services.venue_update(user=operator, venue=venue, time_zone="Mars/Olympus")
+    assert "time_zone" in exc.value.fields
+    assert Venue.objects.get(pk=venue.pk).time_zone == "Asia/Shanghai"
+
+
+def test_it_rejects_unknown_accessibility_codes(operator, venue):
+    with pytest.raises(DomainError) as exc:
+        services.venue_update(user=operator, venue=venue, accessibility=["lift", "teleporter"])
+    assert exc.value.fields == {"accessibility": [exc.value.message]}
+
+
+def test_hours_set_replaces_the_week_atomically(operator, venue):
+    services.hours_set(
+        user=operator,
+        venue=venue,
+        rules=[HoursRule(0, T(9), T(12)), HoursRule(0, T(14), T(21))],
+    )
+    with pytest.raises(DomainError) as exc:
+        services.hours_set(
+            user=operator,
+            venue=venue,
+            rules=[HoursRule(1, T(9), T(12)), HoursRule(1, T(11), T(13))],
+        )
+    assert exc.value.code == "overlap"
+    # The failed replacement left the previous week untouched.
+    assert list(OpeningHours.objects.filter(venue=venue).values_list("day", "opens", "closes")) == [
+        (0, T(9), T(12)),
+        (0, T(14), T(21)),
+    ]
+
+
+def test_hours_must_close_after_opening_unless_overnight(operator, venue):
+    with pytest.raises(DomainError) as exc:
+        services.hours_set(user=operator, venue=venue, rules=[HoursRule(4, T(21), T(9))])
+    assert exc.value.code == "close_before_open"
+    rows = services.hours_set(
+        user=operator, venue=venue, rules=[HoursRule(4, T(18), T(2), overnight=True)]
+    )
+    assert [(r.opens, r.closes, r.overnight) for r in rows] == [(T(18), T(2), True)]
+
+
+def test_room_hours_belong_to_the_room(operator, venue, room):
+    services.hours_set(user=operator, venue=venue, room=room, rules=[HoursRule(0, T(9), T(18))])
+    assert OpeningHours.objects.get().room == room
+    other_room = RoomFactory()
+    with pytest.raises(DomainError) as exc:
+        services.hours_set(user=operator, venue=venue, room=other_room, rules=[])
+    assert exc.value.code in {"room_not_in_venue", "not_venue_operator"}
+
+
+def test_an_exception_replaces_the_previous_one_for_the_date(operator, venue):
+    day = dt.date(2026, 12, 2)
+    services.exception_set(user=operator, venue=venue, date=day, reason="设备检修")
+    services.exception_set(
+        user=operator,
+        venue=venue,
+        date=day,
+        reason="提前关门",
+        intervals=[(T(9), T(15), False)],
+    )
+    rows = list(OpeningException.objects.values_list("date", "opens", "closes", "reason"))
+    assert rows == [(day, T(9), T(15), "提前关门")]
+
+
+def test_an_exception_needs_a_reason(operator, venue):
+    with pytest.raises(DomainError) as exc:
+        services.exception_set(user=operator, venue=venue, date=dt.date(2026, 12, 2), reason=" ")
+    assert exc.value.fields["reason"]
+    assert not OpeningException.objects.exists()
+
+
+def test_duplicate_room_names_are_a_conflict(operator, venue, room):
+    with pytest.raises(DomainError) as exc:
+        services.room_create(user=operator, venue=venue, name=room.name, capacity=3)
+    assert exc.value.status in {409, 422}
+    assert Room.objects.filter(venue=venue).count() == 1
