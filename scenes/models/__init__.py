@@ -1,0 +1,16 @@
+from scenes.models.events import Event, EventRegistration, EventSeries
+from scenes.models.groups import Group, GroupMembership, GroupVenueApproval
+from scenes.models.scenes import DayFilter, Scene, SceneKind, WhoMayBook
+
+__all__ = [
+    "DayFilter",
+    "Event",
+    "EventRegistration",
+    "EventSeries",
+    "Group",
+    "GroupMembership",
+    "GroupVenueApproval",
+    "Scene",
+    "SceneKind",
+    "WhoMayBook",
+]

@@ -1,0 +1,101 @@
+"""Public activities (活动) in a room, with registration and an automatic waitlist."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class EventSeries(models.Model):
+    """Ties together the occurrences of an event published "weekly for N weeks"."""
+
+    weeks = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"series {self.pk} ({self.weeks} weeks)"
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("已发布")
+        CANCELLED = "cancelled", _("已取消")
+
+    venue = models.ForeignKey("spaces.Venue", on_delete=models.CASCADE, related_name="events")
+    room = models.ForeignKey("spaces.Room", on_delete=models.CASCADE, related_name="events")
+    scene = models.ForeignKey(
+        "scenes.Scene", on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    series = models.ForeignKey(
+        EventSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    title = models.CharField(_("标题"), max_length=80)
+    description = models.TextField(_("简介"), blank=True)
+    organiser_group = models.ForeignKey(
+        "scenes.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("留空表示由运营方主办。"),
+    )
+    capacity = models.PositiveIntegerField(_("名额"))
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["venue", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="scenes_event_order"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="scenes_event_capacity"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventRegistration(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("已报名")
+        WAITLISTED = "waitlisted", _("候补中")
+        CANCELLED = "cancelled", _("已取消")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    resident = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("活动报名")
+        verbose_name_plural = _("活动报名")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "resident"],
+                condition=~Q(status="cancelled"),
+                name="scenes_one_active_registration",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["registered", "waitlisted", "cancelled"]),
+                name="scenes_registration_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.resident} · {self.status}"

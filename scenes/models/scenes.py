@@ -1,0 +1,117 @@
+"""Scenes: how a venue (or some of its rooms) is used in a recurring time window.
+
+A scene carries its own booking rules; scenes.resolution intersects them with the opening
+hours from spaces.hours. One-off scenes (a dated special evening) beat recurring ones.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SceneKind(models.TextChoices):
+    PUBLIC = "public", _("公益时段")
+    COMMERCIAL = "commercial", _("商业时段")
+    CLOSED = "closed", _("暂停开放")
+
+
+class DayFilter(models.TextChoices):
+    ALL = "all", _("每天")
+    WORKING = "working", _("仅工作日")
+    NON_WORKING = "non_working", _("仅休息日")
+
+
+class WhoMayBook(models.TextChoices):
+    RESIDENTS = "residents", _("已登录居民")
+    GROUPS = "groups", _("仅登记的自组织")
+    STAFF = "staff", _("仅工作人员")
+    WALK_IN = "walk_in", _("不可预约，现场使用")
+
+
+class Scene(models.Model):
+    venue = models.ForeignKey("spaces.Venue", on_delete=models.CASCADE, related_name="scenes")
+    all_rooms = models.BooleanField(_("适用于全部功能室"), default=True)
+    rooms = models.ManyToManyField("spaces.Room", blank=True, related_name="scenes")
+    kind = models.CharField(_("类型"), max_length=12, choices=SceneKind.choices)
+    name = models.CharField(_("名称"), max_length=60)
+    description = models.CharField(_("简介"), max_length=200, blank=True)
+
+    # When: a weekly window between two dates, or one dated occurrence (one_off_date).
+    weekdays = models.PositiveSmallIntegerField(
+        _("星期"), default=0b1111111, help_text=_("位掩码：星期一为 1，星期日为 64。")
+    )
+    starts = models.TimeField(_("开始时间"))
+    ends = models.TimeField(_("结束时间"))
+    overnight = models.BooleanField(_("跨越午夜"), default=False)
+    valid_from = models.DateField(_("生效日期"))
+    valid_until = models.DateField(_("截止日期"), null=True, blank=True)
+    day_filter = models.CharField(
+        _("适用日期"), max_length=12, choices=DayFilter.choices, default=DayFilter.ALL
+    )
+    one_off_date = models.DateField(_("单次日期"), null=True, blank=True)
+
+    # Booking rules (defaults per kind live in scenes.rules).
+    who_may_book = models.CharField(
+        _("谁可以预约"), max_length=12, choices=WhoMayBook.choices, default=WhoMayBook.RESIDENTS
+    )
+    price_per_hour_fen = models.PositiveIntegerField(_("每小时价格（分）"), default=0)
+    slot_minutes = models.PositiveSmallIntegerField(_("时段粒度（分钟）"), default=30)
+    min_duration_minutes = models.PositiveSmallIntegerField(_("最短时长（分钟）"), default=30)
+    max_duration_minutes = models.PositiveSmallIntegerField(_("最长时长（分钟）"), default=240)
+    min_notice_minutes = models.PositiveIntegerField(_("最少提前（分钟）"), default=60)
+    max_days_ahead = models.PositiveSmallIntegerField(_("最多提前天数"), default=14)
+    requires_approval = models.BooleanField(_("需要运营方审核"), default=False)
+    max_active_bookings = models.PositiveSmallIntegerField(_("每人最多有效预约"), default=3)
+    max_people_per_booking = models.PositiveIntegerField(
+        _("每次预约最多人数"), null=True, blank=True, help_text=_("留空表示功能室容量。")
+    )
+    checkin_before_minutes = models.PositiveSmallIntegerField(_("可提前签到（分钟）"), default=15)
+    checkin_after_minutes = models.PositiveSmallIntegerField(
+        _("开始后可签到（分钟）"), default=15, help_text=_("超过后未签到的预约将被释放。")
+    )
+    cancel_deadline_minutes = models.PositiveIntegerField(_("取消截止（开始前分钟）"), default=60)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("场景")
+        verbose_name_plural = _("场景")
+        ordering = ["venue", "one_off_date", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["public", "commercial", "closed"]), name="scenes_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=1, weekdays__lte=127), name="scenes_weekdays_nonempty"
+            ),
+            models.CheckConstraint(
+                condition=(Q(overnight=False) & Q(ends__gt=F("starts")))
+                | (Q(overnight=True) & Q(ends__lte=F("starts"))),
+                name="scenes_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="scenes_valid_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="public") | Q(price_per_hour_fen=0),
+                name="scenes_public_is_free",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_duration_minutes__gte=F("min_duration_minutes")),
+                name="scenes_duration_range",
+            ),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="scenes_slot_min"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue} · {self.name}"
+
+    @property
+    def is_one_off(self) -> bool:
+        return self.one_off_date is not None
