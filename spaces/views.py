@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from linli.errors import DomainError
 from spaces import presenters, selectors
+from spaces.extensions import render_venue_panels
 from spaces.models import VenueKind
 
 
@@ -72,6 +73,7 @@ def venue_detail(request: HttpRequest, venue_id: int) -> HttpResponse:
         "next_week": start + dt.timedelta(days=7),
         "accessibility": presenters.accessibility_labels(venue),
         "map_links": presenters.map_links(venue),
+        "panels": render_venue_panels(request, venue),
     }
     template = "spaces/venue_detail.html"
     if request.htmx and request.htmx.target == "week-hours":

@@ -1,0 +1,49 @@
+"""Extension points that let later apps add to spaces' pages without spaces importing them.
+
+Dependencies point one way (spaces ← scenes ← bookings), yet the resident venue page must
+show what is on now, upcoming events and a "book" button. Later apps register a panel in
+their AppConfig.ready(); spaces renders whatever is registered, in order.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from spaces.models import Venue
+
+
+@dataclass(frozen=True)
+class VenuePanel:
+    name: str
+    order: int
+    template: str
+    context: Callable[[HttpRequest, Venue], dict | None]  # None hides the panel
+    slot: str = "body"  # "status": right under the open/closed badge; "body": after the hours
+
+
+_venue_panels: dict[str, VenuePanel] = {}
+
+
+def register_venue_panel(
+    name: str,
+    *,
+    template: str,
+    context: Callable[[HttpRequest, Venue], dict | None],
+    order: int = 50,
+) -> None:
+    """Add a section to the resident venue page. Re-registering a name replaces it."""
+    _venue_panels[name] = VenuePanel(name=name, order=order, template=template, context=context)
+
+
+def render_venue_panels(request: HttpRequest, venue: Venue) -> list[SafeString]:
+    rendered = []
+    for panel in sorted(_venue_panels.values(), key=lambda p: (p.order, p.name)):
+        context = panel.context(request, venue)
+        if context is None:
+            continue
+        html = render_to_string(panel.template, {"venue": venue, **context}, request=request)
+        rendered.setdefault(panel.slot, []).append(mark_safe(html))  # noqa: S308 - rendered by our own templates
+    return rendered
