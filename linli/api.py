@@ -96,11 +96,13 @@ def _mount() -> None:
     from accounts.api import router as accounts_router
     from bookings.api import router as bookings_router
     from scenes.api import router as scenes_router
+    from scenes.events_api import router as events_router
     from spaces.api import router as spaces_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("", spaces_router)
     api.add_router("", scenes_router)
+    api.add_router("", events_router)
     api.add_router("", bookings_router)
 
 

@@ -1,0 +1,1 @@
+"""Reads for scenes (selectors/scenes.py), groups (groups.py) and events (events.py)."""

@@ -1,0 +1,1 @@
+"""Writes for scenes (services/scenes.py), groups (groups.py) and events (events.py)."""
