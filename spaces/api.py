@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from spaces import presenters, selectors, services
 from spaces.models import Community, Photo, Room
@@ -87,7 +87,7 @@ def create_venue(request: HttpRequest, payload: VenueIn):
     community = get_object_or_404(Community, pk=data.pop("community_id"))
     venue = services.venue_create(user=request.user, community=community, **data)
     venue = selectors.venue_get(venue_id=venue.pk, published_only=False)
-    return 201, presenters.venue_detail(venue, status=_status(venue))
+    return Status(201, presenters.venue_detail(venue, status=_status(venue)))
 
 
 @router.patch("/venues/{venue_id}", response=VenueOut)
@@ -104,7 +104,7 @@ def update_venue(request: HttpRequest, venue_id: int, payload: VenuePatch):
 def create_room(request: HttpRequest, venue_id: int, payload: RoomIn):
     venue = selectors.venue_get(venue_id=venue_id, published_only=False)
     room = services.room_create(user=request.user, venue=venue, **payload.dict())
-    return 201, presenters.room_payload(room)
+    return Status(201, presenters.room_payload(room))
 
 
 @router.patch("/rooms/{room_id}", response=RoomOut)
@@ -118,7 +118,7 @@ def update_room(request: HttpRequest, room_id: int, payload: RoomPatch):
 def delete_room(request: HttpRequest, room_id: int):
     room = selectors.room_get(room_id=room_id)
     services.room_delete(user=request.user, room=room)
-    return 204, None
+    return Status(204, None)
 
 
 def _rules(payload: HoursIn) -> list[services.HoursRule]:
@@ -168,7 +168,7 @@ def delete_exception(request: HttpRequest, venue_id: int, date: dt.date, room: i
     venue = selectors.venue_get(venue_id=venue_id, published_only=False)
     room_obj = get_object_or_404(Room, pk=room, venue=venue) if room else None
     services.exception_delete(user=request.user, venue=venue, date=date, room=room_obj)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/venues/{venue_id}/photos", response={201: PhotoOut})
@@ -186,7 +186,7 @@ def upload_photo(
     venue_require_operator(user=request.user, venue=venue)
     room = get_object_or_404(Room, pk=room_id, venue=venue) if room_id else None
     photo = photo_create(venue=venue, room=room, upload=image, caption=caption)
-    return 201, presenters.photo_payload(photo)
+    return Status(201, presenters.photo_payload(photo))
 
 
 @router.delete("/photos/{photo_id}", response={204: None})
@@ -197,4 +197,4 @@ def delete_photo(request: HttpRequest, photo_id: int):
     photo = get_object_or_404(Photo.objects.select_related("venue"), pk=photo_id)
     venue_require_operator(user=request.user, venue=photo.venue)
     photo_delete(photo=photo)
-    return 204, None
+    return Status(204, None)
