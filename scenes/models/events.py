@@ -12,6 +12,13 @@ class EventSeries(models.Model):
     weeks = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weeks__gte=1, weeks__lte=52), name="scenes_series_weeks_range"
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"series {self.pk} ({self.weeks} weeks)"
 
@@ -49,6 +56,9 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Residents who registered see why their event was called off.
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("活动")
