@@ -12,6 +12,7 @@
       function (pos) {
         document.getElementById("near-lat").value = pos.coords.latitude.toFixed(6);
         document.getElementById("near-lon").value = pos.coords.longitude.toFixed(6);
+        status.textContent = "";
         if (form.requestSubmit) form.requestSubmit(); else form.submit();
       },
       function () { status.textContent = button.dataset.denied; },
