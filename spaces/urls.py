@@ -1,6 +1,6 @@
 from django.urls import path
 
-from spaces import operator_views, views
+from spaces import media_views, operator_views, views
 
 app_name = "spaces"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
         name="operate-exceptions",
     ),
     path("operate/venues/<int:venue_id>/photos/", operator_views.photos, name="operate-photos"),
+    path("photos/<path:path>", media_views.serve_photo, name="photo"),
 ]
