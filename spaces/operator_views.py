@@ -25,6 +25,7 @@ from spaces.forms import (
     WeeklyHoursForm,
     format_intervals,
 )
+from spaces.geocoding import geocoder_configured
 from spaces.models import OpeningException, Photo, Room, Venue
 from spaces.permissions import venue_can_operate, venues_operated_by
 
@@ -63,11 +64,34 @@ def index(request):
     return TemplateResponse(request, "spaces/operate/index.html", {"venues": venues})
 
 
+def _geocode_into(form: VenueForm) -> None:
+    """Fill the coordinates from the address; the operator still reviews and saves."""
+    from spaces.geocoding import geocode_address
+
+    data = form.data.copy()
+    try:
+        lat, lon = geocode_address(data.get("address", ""))
+    except DomainError as exc:
+        form.is_valid()
+        form.add_error(
+            "address" if "address" in exc.fields or not exc.fields else None, str(exc.message)
+        )
+        return
+    data.update(latitude=f"{lat:.6f}", longitude=f"{lon:.6f}", coordinate_system="wgs84")
+    form.data = data
+    form.is_valid()
+
+
 @operator_view
 def venue_edit(request, venue):
     form = VenueForm(
         request.POST or None, instance=venue, initial={"accessibility": venue.accessibility}
     )
+    if request.method == "POST" and request.POST.get("action") == "geocode":
+        _geocode_into(form)
+        if not form.errors:
+            messages.info(request, _("已根据地址填入坐标，请核对后保存。"))
+        return _render(request, "venue.html", venue, form=form, geocoder=True)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -84,7 +108,7 @@ def venue_edit(request, venue):
         else:
             messages.success(request, _("场馆信息已保存。"))
             return redirect("spaces:operate-venue", venue_id=venue.pk)
-    return _render(request, "venue.html", venue, form=form)
+    return _render(request, "venue.html", venue, form=form, geocoder=geocoder_configured())
 
 
 @operator_view

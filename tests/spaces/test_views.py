@@ -127,3 +127,30 @@ def test_room_form_rejects_bad_capacity(operator_client, venue, capacity):
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert not Room.objects.filter(name="新房").exists()
+
+
+def test_geocode_action_fills_coordinates_without_saving(operator_client, venue, settings):
+    settings.GEOCODER = "tests.spaces.test_views.fake_geocoder"
+    response = operator_client.post(
+        f"/operate/venues/{venue.pk}/",
+        {
+            "action": "geocode",
+            "name": venue.name,
+            "kind": venue.kind,
+            "address": "成都市成华区五福桥东路9号",
+            "latitude": "1",
+            "longitude": "1",
+            "coordinate_system": "wgs84",
+            "time_zone": "Asia/Shanghai",
+            "holiday_policy": "closed",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="30.710000"' in html
+    venue.refresh_from_db()
+    assert venue.latitude == pytest.approx(30.705)  # the operator still has to save
+
+
+def fake_geocoder(address):
+    return (30.71, 104.1)
