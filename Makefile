@@ -1,0 +1,89 @@
+# Linli: every everyday task is a make target, so a newcomer needs two commands:
+#   make demo   # a running site with demo data on http://127.0.0.1:8000/
+#   make test   # everything CI checks
+# The README documents each target.
+
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.linli-installed
+MANAGE := $(PY) manage.py
+# Directories that hold no project source: never lint, scan or translate them.
+IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test run bench messages compile-messages clean venv lint
+
+help:
+	@echo "make demo      install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)/"
+	@echo "make test      lint, format check, migration check and the sqlite/postgresql/browser lanes"
+	@echo "make run       production-like: DEBUG=0, collectstatic, gunicorn on 127.0.0.1:$(PORT)"
+	@echo "make bench     API latency relative to /api/health (not part of make test)"
+	@echo "make messages  collect translatable strings into locale/en and compile them"
+	@echo "make clean     remove var/ (database, uploads, logs, static) and caches; keeps .venv"
+
+# The virtualenv is created once; dependencies are reinstalled only when the files that
+# pin them change (the stamp is older than pyproject.toml or constraints.txt).
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+venv: $(STAMP)
+
+# .mo files are build products (not committed); compile them whenever gettext is here.
+compile-messages: $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1 && [ -d locale ]; then \
+		$(MANAGE) compilemessages $(IGNORE) --verbosity 0; \
+	elif [ -d locale ]; then \
+		echo "note: msgfmt not found (Debian package gettext); pages stay in Chinese"; \
+	fi
+
+demo: $(STAMP) compile-messages
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) load_demo --port $(PORT)
+	@echo ""
+	@echo "Serving the demo on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo "Sign-in codes are printed in this terminal (SMS_BACKEND=console)."
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: $(STAMP) compile-messages lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(PY) scripts/test_lanes.py $(LANES)
+
+# Production-like, on plain http: hashed static files served by whitenoise, gunicorn, the
+# secret kept in var/secret_key so sessions survive restarts. Environment wins when set.
+run: $(STAMP) compile-messages
+	@mkdir -p var
+	@[ -s var/secret_key ] || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	@chmod 600 var/secret_key
+	DEBUG=0 \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat var/secret_key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	SECURE_COOKIES="$${SECURE_COOKIES:-0}" \
+	SMS_BACKEND="$${SMS_BACKEND:-file}" \
+	PORT=$(PORT) \
+	sh -c '$(MANAGE) collectstatic --noinput --verbosity 0 \
+		&& $(MANAGE) migrate --noinput --verbosity 0 \
+		&& echo "Serving on http://127.0.0.1:$(PORT)/ (DEBUG=0; sign-in codes go to var/sms.log)" \
+		&& exec $(VENV)/bin/gunicorn --config linli/gunicorn.conf.py linli.wsgi:application'
+
+bench: $(STAMP)
+	$(PY) bench/api_latency.py
+
+messages: $(STAMP)
+	$(MANAGE) makemessages --locale en $(IGNORE) --no-obsolete
+	$(MANAGE) makemessages --locale en --domain djangojs $(IGNORE) --no-obsolete
+	$(MANAGE) compilemessages $(IGNORE)
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache test-results
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
