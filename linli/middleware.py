@@ -67,13 +67,17 @@ class LanguageMiddleware:
                     return "en"
         return settings.LANGUAGE_CODE
 
+    # Language-neutral files: varying them per cookie would split shared caches for nothing.
+    NEUTRAL_PREFIXES = ("/static/", "/photos/", "/media/")
+
     def __call__(self, request):
         language = self.choose(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        if not request.path.startswith(self.NEUTRAL_PREFIXES):
+            response.headers.setdefault("Content-Language", language)
+            patch_vary_headers(response, ("Cookie", "Accept-Language"))
         translation.deactivate()
         return response
 
