@@ -47,7 +47,6 @@ demo: $(STAMP) compile-messages
 	$(MANAGE) load_demo --port $(PORT)
 	@echo ""
 	@echo "Serving the demo on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	@echo "Sign-in codes are printed in this terminal (SMS_BACKEND=console)."
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
