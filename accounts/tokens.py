@@ -1,4 +1,9 @@
-"""API tokens: issue, verify, revoke. Tokens are random; only their SHA-256 is stored."""
+"""API tokens for integrations: issue, verify, revoke.
+
+A token is ``ll_`` + 256 random bits. Only its SHA-256 is stored: with that much entropy a
+plain hash cannot be brute-forced, and a lookup by hash needs no per-row key. The first
+characters (``prefix``) are kept in clear so that people can tell their tokens apart.
+"""
 
 import hashlib
 import secrets
@@ -9,9 +14,11 @@ from django.utils import timezone
 from accounts.models import ApiToken, User
 
 TOKEN_PREFIX = "ll_"
+PREFIX_LENGTH = 10
+MAX_TOKEN_LENGTH = 100
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -20,17 +27,21 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     """Return the stored token and the plain token, which is never retrievable again."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=plain[:10], token_hash=_digest(plain)
+        user=user,
+        name=name.strip()[: ApiToken._meta.get_field("name").max_length],
+        prefix=plain[:PREFIX_LENGTH],
+        token_hash=token_digest(plain),
     )
     return token, plain
 
 
 def api_token_authenticate(*, plain: str) -> User | None:
-    if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 100:
+    """The active user behind an unrevoked token, or None."""
+    if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > MAX_TOKEN_LENGTH:
         return None
     token = (
         ApiToken.objects.select_related("user")
-        .filter(token_hash=_digest(plain), revoked_at__isnull=True, user__is_active=True)
+        .filter(token_hash=token_digest(plain), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
@@ -42,5 +53,11 @@ def api_token_authenticate(*, plain: str) -> User | None:
     return token.user
 
 
-def api_token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> bool:
+    """Revoke ``token``; False when it already was (revoking twice keeps the first time)."""
+    now = timezone.now()
+    changed = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now)
+    if changed:
+        token.revoked_at = now
+    return bool(changed)

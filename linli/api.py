@@ -71,7 +71,11 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

@@ -53,8 +53,20 @@ class Conflict(DomainError):
 
 
 class RateLimited(DomainError):
+    """Too many requests; ``retry_after`` (seconds) becomes the Retry-After header."""
+
     status = 429
     default_code = "rate_limited"
+
+    def __init__(self, message: str | Promise = "", *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+    def as_dict(self) -> dict:
+        body = super().as_dict()
+        if self.retry_after is not None:
+            body["retry_after"] = self.retry_after
+        return body
 
 
 def from_validation_error(exc, *, code: str = "invalid") -> DomainError:

@@ -67,3 +67,18 @@ def operator_client(operator):
     client = Client()
     client.force_login(operator)
     return client
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """Text messages "sent" during the test (accounts.sms locmem backend), oldest first.
+
+    ``sms_outbox[-1].phone`` / ``.message`` is the last text sent.
+    Works with live_server too: the server thread shares this process's outbox.
+    """
+    from accounts import sms
+
+    settings.SMS_BACKEND = "locmem"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
