@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -74,6 +75,40 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # The counts come from scenes.selectors.events.with_counts (annotations); without them
+    # these properties query, which is fine for one event and wrong for a list.
+    @property
+    def registered(self) -> int:
+        if hasattr(self, "registered_count"):
+            return self.registered_count
+        return self.registrations.filter(status=EventRegistration.Status.REGISTERED).count()
+
+    @property
+    def waitlisted(self) -> int:
+        if hasattr(self, "waitlist_count"):
+            return self.waitlist_count
+        return self.registrations.filter(status=EventRegistration.Status.WAITLISTED).count()
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.registered, 0)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def registration_open(self) -> bool:
+        return not self.is_cancelled and not self.has_started
+
+    @property
+    def organiser_name(self) -> str:
+        return self.organiser_group.name if self.organiser_group_id else self.venue.name
 
 
 class EventRegistration(models.Model):

@@ -1,0 +1,94 @@
+"""Reads for self-organised groups (自组织) and their venue approvals.
+
+``group_can_book_at`` and ``groups_for_resident`` are what bookings asks: may this group
+book at this venue, and on behalf of which groups may this resident act.
+"""
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from linli.errors import NotFound
+from scenes.models import Group, GroupMembership, GroupVenueApproval
+from spaces.models import Venue
+
+
+def _with_people(qs: QuerySet[Group]) -> QuerySet[Group]:
+    return qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=GroupMembership.objects.select_related("user").order_by(
+                "role", "joined_at", "pk"
+            ),
+        ),
+        Prefetch(
+            "approvals",
+            queryset=GroupVenueApproval.objects.select_related("venue").order_by("venue__name"),
+        ),
+    )
+
+
+def group_get(*, group_id: int) -> Group:
+    group = _with_people(Group.objects.filter(pk=group_id)).first()
+    if group is None:
+        raise NotFound(_("找不到该自组织。"), code="group_not_found")
+    return group
+
+
+def groups_for_resident(*, user, leader_only: bool = False) -> QuerySet[Group]:
+    """The groups ``user`` belongs to (or leads, with ``leader_only``), by name."""
+    if not (user and user.is_authenticated):
+        return Group.objects.none()
+    memberships = GroupMembership.objects.filter(user=user)
+    if leader_only:
+        memberships = memberships.filter(role=GroupMembership.Role.LEADER)
+    return _with_people(Group.objects.filter(pk__in=memberships.values("group_id")))
+
+
+def group_role(*, group: Group, user) -> str | None:
+    """ "leader", "member" or None. Uses the prefetched memberships when present."""
+    if not (user and user.is_authenticated):
+        return None
+    for membership in group.memberships.all():
+        if membership.user_id == user.pk:
+            return membership.role
+    return None
+
+
+def group_can_book_at(*, group: Group, venue: Venue) -> bool:
+    """True when an operator of ``venue`` has approved ``group`` there."""
+    return GroupVenueApproval.objects.filter(
+        group=group, venue=venue, status=GroupVenueApproval.Status.APPROVED
+    ).exists()
+
+
+def groups_approved_at(*, venue: Venue) -> QuerySet[Group]:
+    """Groups that may organise events at ``venue``: the choices for an event's organiser."""
+    return Group.objects.filter(
+        approvals__venue=venue, approvals__status=GroupVenueApproval.Status.APPROVED
+    ).order_by("name")
+
+
+def group_approvals_for_venue(
+    *, venue: Venue, status: str | None = None
+) -> QuerySet[GroupVenueApproval]:
+    """Requests to ``venue``: pending first (oldest first), then decided (newest first)."""
+    qs = GroupVenueApproval.objects.filter(venue=venue).select_related("group", "decided_by")
+    if status:
+        return qs.filter(status=status).order_by("requested_at", "pk")
+    return qs.prefetch_related("group__memberships__user").order_by("requested_at", "pk")
+
+
+def group_approval_get(*, approval_id: int) -> GroupVenueApproval:
+    approval = (
+        GroupVenueApproval.objects.select_related("group", "venue").filter(pk=approval_id).first()
+    )
+    if approval is None:
+        raise NotFound(_("找不到该审核申请。"), code="approval_not_found")
+    return approval
+
+
+def group_leader(group: Group):
+    for membership in group.memberships.all():
+        if membership.role == GroupMembership.Role.LEADER:
+            return membership.user
+    return None

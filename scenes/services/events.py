@@ -1,0 +1,460 @@
+"""Writes for events (活动): publishing, cancelling, registration and the waitlist.
+
+Seats are counted while the event's row is locked, in the same transaction that adds or
+frees a seat: PostgreSQL honours SELECT ... FOR UPDATE, and SQLite takes its write lock at
+BEGIN (transaction_mode IMMEDIATE in settings), so two cancellations for one event cannot
+both promote the same waiting resident, nor promote past the capacity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli.errors import Conflict, DomainError, NotFound
+from scenes.models import Event, EventRegistration, EventSeries, Group, SceneKind
+from scenes.selectors.groups import group_can_book_at
+from scenes.services.groups import require_resident
+from spaces.models import Room, Venue
+from spaces.permissions import venue_require_operator
+
+MAX_WEEKS = 52
+TITLE_MAX = 80
+DESCRIPTION_MAX = 2000
+REASON_MAX = 200
+Registration = EventRegistration.Status
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    conflict: bool = False
+    field: str | None = None
+
+
+@dataclass
+class Notice:
+    """What a resident is told about a change to their registration."""
+
+    resident_id: int
+    phone_masked: str
+    message: str
+
+
+@dataclass
+class CancelResult:
+    events: list[Event]
+    notices: list[Notice] = field(default_factory=list)
+
+
+@dataclass
+class UnregisterResult:
+    registration: EventRegistration
+    promoted: list[EventRegistration] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+
+def _local(at: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    return at.astimezone(zone)
+
+
+def _when(event_start: dt.datetime, zone: ZoneInfo) -> str:
+    local = _local(event_start, zone)
+    return _("%(month)s月%(day)s日 %(time)s") % {
+        "month": local.month,
+        "day": local.day,
+        "time": f"{local:%H:%M}",
+    }
+
+
+def weekly_occurrences(
+    *, starts_at: dt.datetime, ends_at: dt.datetime, weeks: int, zone: ZoneInfo
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The same local wall-clock times on ``weeks`` consecutive weeks (UTC datetimes).
+
+    Weeks are added to the local time, not to UTC, so a weekly 14:30 session stays at 14:30
+    in a zone that changes its clocks.
+    """
+    local_s = _local(starts_at, zone).replace(tzinfo=None)
+    local_e = _local(ends_at, zone).replace(tzinfo=None)
+    result = []
+    for k in range(weeks):
+        s = (local_s + dt.timedelta(weeks=k)).replace(tzinfo=zone)
+        e = (local_e + dt.timedelta(weeks=k)).replace(tzinfo=zone)
+        result.append((s.astimezone(dt.UTC), e.astimezone(dt.UTC)))
+    return result
+
+
+def _check_occurrence(
+    *,
+    venue: Venue,
+    room: Room,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    intervals,
+    timeline,
+    now: dt.datetime,
+) -> tuple[Problem | None, object]:
+    """(problem or None, the scene in force at the start or None)."""
+    if starts_at <= now:
+        return Problem("event_in_past", _("开始时间已过"), field="starts_at"), None
+    inside = any(
+        i.start.astimezone(dt.UTC) <= starts_at and ends_at <= i.end.astimezone(dt.UTC)
+        for i in intervals
+    )
+    if not inside:
+        return Problem(
+            "outside_opening_hours", _("不在该功能室的开放时间内"), field="starts_at"
+        ), None
+    from scenes.resolution import segments_between
+
+    scene_at_start = None
+    for segment in segments_between(timeline, starts_at, ends_at):
+        if segment.scene is None:
+            continue
+        if segment.scene.kind == SceneKind.CLOSED:
+            return Problem(
+                "closed_scene",
+                _("与暂停开放时段“%(scene)s”冲突") % {"scene": segment.scene.name},
+                field="starts_at",
+            ), None
+        if scene_at_start is None and segment.contains(starts_at):
+            scene_at_start = segment.scene
+    clash = (
+        Event.objects.filter(
+            room=room,
+            status=Event.Status.PUBLISHED,
+            starts_at__lt=ends_at,
+            ends_at__gt=starts_at,
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if clash is not None:
+        return Problem(
+            "event_overlap",
+            _("与同一功能室的活动“%(title)s”时间重叠") % {"title": clash.title},
+            conflict=True,
+            field="starts_at",
+        ), None
+    return None, scene_at_start
+
+
+def _clean_text(value: str, *, field_name: str, limit: int, required: bool, label: str) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(_("请填写%(label)s。") % {"label": label}, field=field_name)
+    if len(value) > limit:
+        raise DomainError(
+            _("%(label)s不能超过 %(n)s 个字。") % {"label": label, "n": limit}, field=field_name
+        )
+    return value
+
+
+def event_publish(
+    *,
+    user,
+    venue: Venue,
+    room: Room,
+    title: str,
+    capacity: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    description: str = "",
+    organiser_group: Group | None = None,
+    weeks: int = 1,
+) -> list[Event]:
+    """Publish an event, or the same event weekly for ``weeks`` weeks (all or none).
+
+    Each occurrence must lie in the future, inside the room's opening hours, outside any
+    closed scene and clear of other events in the room. When one week fails nothing is
+    saved, and the message names every week that failed.
+    """
+    venue_require_operator(user=user, venue=venue)
+    if room.venue_id != venue.pk:
+        raise DomainError(_("该功能室不属于此场馆。"), code="room_not_in_venue", field="room")
+    title = _clean_text(title, field_name="title", limit=TITLE_MAX, required=True, label=_("标题"))
+    description = _clean_text(
+        description,
+        field_name="description",
+        limit=DESCRIPTION_MAX,
+        required=False,
+        label=_("简介"),
+    )
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise DomainError(_("时间必须带时区。"), code="invalid", field="starts_at")
+    if ends_at <= starts_at:
+        raise DomainError(
+            _("结束时间必须晚于开始时间。"), code="event_end_before_start", field="ends_at"
+        )
+    if not (isinstance(weeks, int) and 1 <= weeks <= MAX_WEEKS):
+        raise DomainError(
+            _("重复周数须在 1 到 %(n)s 之间。") % {"n": MAX_WEEKS},
+            code="invalid_weeks",
+            field="weeks",
+        )
+    if not (isinstance(capacity, int) and capacity >= 1):
+        raise DomainError(_("名额至少为 1。"), code="invalid_capacity", field="capacity")
+    if capacity > room.capacity:
+        raise DomainError(
+            _("名额不能超过功能室容量（%(n)s 人）。") % {"n": room.capacity},
+            code="capacity_exceeds_room",
+            field="capacity",
+        )
+    if organiser_group is not None and not group_can_book_at(group=organiser_group, venue=venue):
+        raise DomainError(
+            _("“%(group)s”尚未获本场馆批准，不能主办活动。") % {"group": organiser_group.name},
+            code="organiser_not_approved",
+            field="organiser_group",
+        )
+
+    from scenes.resolution import room_timeline
+    from spaces.hours import open_intervals
+
+    zone = ZoneInfo(venue.time_zone)
+    occurrences = weekly_occurrences(starts_at=starts_at, ends_at=ends_at, weeks=weeks, zone=zone)
+    first_day = _local(occurrences[0][0], zone).date()
+    last_day = _local(occurrences[-1][1], zone).date() + dt.timedelta(days=1)
+    # One pass over the whole range, not one per week: hours for "is it open", the scene
+    # timeline for closed scenes and for the scene each event belongs to.
+    intervals = open_intervals(venue=venue, room=room, start=first_day, end=last_day)
+    timeline = room_timeline(room=room, start=first_day, end=last_day)
+    now = timezone.now()
+    with transaction.atomic():
+        problems: list[tuple[int, dt.datetime, Problem]] = []
+        scenes = []
+        for week, (s, e) in enumerate(occurrences, start=1):
+            problem, scene = _check_occurrence(
+                venue=venue,
+                room=room,
+                starts_at=s,
+                ends_at=e,
+                intervals=intervals,
+                timeline=timeline,
+                now=now,
+            )
+            if problem:
+                problems.append((week, s, problem))
+            scenes.append(scene)
+        if problems:
+            raise _publish_error(problems, weeks=weeks, zone=zone)
+        series = EventSeries.objects.create(weeks=weeks) if weeks > 1 else None
+        events = [
+            Event.objects.create(
+                venue=venue,
+                room=room,
+                scene=scene,
+                series=series,
+                title=title,
+                description=description,
+                organiser_group=organiser_group,
+                capacity=capacity,
+                starts_at=s,
+                ends_at=e,
+                created_by=user,
+            )
+            for (s, e), scene in zip(occurrences, scenes, strict=True)
+        ]
+    return events
+
+
+def _publish_error(problems, *, weeks: int, zone: ZoneInfo) -> DomainError:
+    first = problems[0][2]
+    if weeks == 1:
+        message = _("无法发布：%(problem)s。") % {"problem": first.message}
+    else:
+        parts = [
+            _("第 %(week)s 周（%(when)s）%(problem)s")
+            % {"week": week, "when": _when(start, zone), "problem": problem.message}
+            for week, start, problem in problems
+        ]
+        message = _("无法发布，以下各周有问题，所有活动均未保存：%(parts)s。") % {
+            "parts": "；".join(parts)
+        }
+    cls = Conflict if first.conflict else DomainError
+    return cls(message, code=first.code, field=first.field)
+
+
+def _locked_event(event: Event) -> Event:
+    try:
+        return Event.objects.select_for_update().select_related("venue").get(pk=event.pk)
+    except Event.DoesNotExist:
+        raise NotFound(_("找不到该活动。"), code="event_not_found") from None
+
+
+def _registered_count(event: Event) -> int:
+    return EventRegistration.objects.filter(event=event, status=Registration.REGISTERED).count()
+
+
+def waitlist_position(registration: EventRegistration) -> int | None:
+    """1 for the next resident to get a seat; None unless waitlisted."""
+    if registration.status != Registration.WAITLISTED:
+        return None
+    ahead = (
+        EventRegistration.objects.filter(
+            event_id=registration.event_id, status=Registration.WAITLISTED
+        )
+        .filter(created_at__lte=registration.created_at)
+        .exclude(created_at=registration.created_at, pk__gte=registration.pk)
+        .count()
+    )
+    return ahead + 1
+
+
+def event_register(*, user, event: Event) -> EventRegistration:
+    """Take a seat, or a place on the waitlist when the event is full.
+
+    Returns the registration (status "registered" or "waitlisted"); refused for a cancelled
+    event, one that has started, or a resident who is already registered or waiting.
+    """
+    require_resident(user)
+    with transaction.atomic():
+        event = _locked_event(event)
+        if event.status == Event.Status.CANCELLED:
+            raise Conflict(_("该活动已取消，不能报名。"), code="event_cancelled")
+        if event.starts_at <= timezone.now():
+            raise Conflict(_("该活动已开始或已结束，不能报名。"), code="event_past")
+        if (
+            EventRegistration.objects.filter(event=event, resident=user)
+            .exclude(status=Registration.CANCELLED)
+            .exists()
+        ):
+            raise Conflict(_("你已报名该活动。"), code="already_registered")
+        status = (
+            Registration.REGISTERED
+            if _registered_count(event) < event.capacity
+            else Registration.WAITLISTED
+        )
+        try:
+            with transaction.atomic():
+                registration = EventRegistration.objects.create(
+                    event=event, resident=user, status=status
+                )
+        except IntegrityError:
+            # A double tap that slipped past the check (the partial unique index decides).
+            raise Conflict(_("你已报名该活动。"), code="already_registered") from None
+    return registration
+
+
+def _promote(event: Event, *, now: dt.datetime) -> list[EventRegistration]:
+    """Fill free seats from the waitlist, first come first served. Call under the lock."""
+    free = event.capacity - _registered_count(event)
+    if free <= 0:
+        return []
+    waiting = list(
+        EventRegistration.objects.filter(event=event, status=Registration.WAITLISTED)
+        .select_related("resident")
+        .order_by("created_at", "pk")[:free]
+    )
+    for registration in waiting:
+        registration.status = Registration.REGISTERED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+    return waiting
+
+
+def event_unregister(*, user, event: Event) -> UnregisterResult:
+    """Give up a seat or a waitlist place; the first waiting resident gets the seat."""
+    require_resident(user)
+    now = timezone.now()
+    with transaction.atomic():
+        event = _locked_event(event)
+        registration = (
+            EventRegistration.objects.filter(event=event, resident=user)
+            .exclude(status=Registration.CANCELLED)
+            .first()
+        )
+        if registration is None:
+            raise NotFound(_("你没有报名该活动。"), code="not_registered")
+        if event.status == Event.Status.PUBLISHED and event.starts_at <= now:
+            raise Conflict(_("活动已开始，不能取消报名。"), code="event_past")
+        registration.status = Registration.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        promoted = _promote(event, now=now) if event.status == Event.Status.PUBLISHED else []
+    zone = ZoneInfo(event.venue.time_zone)
+    notices = [
+        Notice(
+            resident_id=r.resident_id,
+            phone_masked=r.resident.phone_masked,
+            message=_("有人取消了报名，你已从候补转为报名成功：%(title)s（%(when)s）。")
+            % {"title": event.title, "when": _when(event.starts_at, zone)},
+        )
+        for r in promoted
+    ]
+    return UnregisterResult(registration=registration, promoted=promoted, notices=notices)
+
+
+def event_cancel(
+    *, user, event: Event, reason: str = "", whole_series: bool = False
+) -> CancelResult:
+    """An operator calls off an event (or it and the rest of its series).
+
+    Every active registration is cancelled and its resident gets a notice with the reason;
+    the notices are returned for the caller to show (SMS comes later).
+    """
+    venue_require_operator(user=user, venue=event.venue)
+    reason = _clean_text(
+        reason, field_name="reason", limit=REASON_MAX, required=False, label=_("取消原因")
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        event = _locked_event(event)
+        if event.status == Event.Status.CANCELLED:
+            raise Conflict(_("该活动已取消。"), code="event_cancelled")
+        if event.ends_at <= now:
+            raise Conflict(_("该活动已结束，不能取消。"), code="event_past")
+        targets = [event]
+        if whole_series and event.series_id:
+            targets += list(
+                Event.objects.select_for_update()
+                .filter(
+                    series_id=event.series_id,
+                    status=Event.Status.PUBLISHED,
+                    starts_at__gt=event.starts_at,
+                )
+                .order_by("starts_at")
+            )
+        zone = ZoneInfo(event.venue.time_zone)
+        notices: list[Notice] = []
+        for target in targets:
+            target.status = Event.Status.CANCELLED
+            target.cancelled_at = now
+            target.cancel_reason = reason
+            target.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+            active = list(
+                EventRegistration.objects.filter(event=target)
+                .exclude(status=Registration.CANCELLED)
+                .select_related("resident")
+                .order_by("created_at", "pk")
+            )
+            EventRegistration.objects.filter(pk__in=[r.pk for r in active]).update(
+                status=Registration.CANCELLED, cancelled_at=now
+            )
+            when = _when(target.starts_at, zone)
+            for r in active:
+                if reason:
+                    text = _("活动“%(title)s”（%(when)s）已取消，原因：%(reason)s。") % {
+                        "title": target.title,
+                        "when": when,
+                        "reason": reason,
+                    }
+                else:
+                    text = _("活动“%(title)s”（%(when)s）已取消。") % {
+                        "title": target.title,
+                        "when": when,
+                    }
+                notices.append(
+                    Notice(
+                        resident_id=r.resident_id,
+                        phone_masked=r.resident.phone_masked,
+                        message=text,
+                    )
+                )
+    return CancelResult(events=targets, notices=notices)
