@@ -22,6 +22,7 @@ class ResidentFactory(DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("phone",)
+        skip_postgeneration_save = True
 
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     username = factory.LazyAttribute(lambda o: o.phone)
