@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
@@ -8,6 +9,16 @@ from django.utils.translation import ngettext
 from accounts.models import ApiToken, User
 from accounts.phone import normalise_phone
 from accounts.tokens import api_token_revoke
+
+
+def _phone_field() -> forms.CharField:
+    # Wider than the column: people paste "+86 138-0000-0001"; clean_phone stores 11 digits.
+    return forms.CharField(
+        label=_("手机号"),
+        max_length=40,
+        required=False,
+        help_text=_("中国大陆手机号，11位。工作人员账户可以不填。"),
+    )
 
 
 class _PhoneCleaning:
@@ -22,11 +33,15 @@ class _PhoneCleaning:
 
 
 class LinliUserChangeForm(_PhoneCleaning, UserChangeForm):
+    phone = _phone_field()
+
     class Meta(UserChangeForm.Meta):
         model = User
 
 
 class LinliUserCreationForm(_PhoneCleaning, UserCreationForm):
+    phone = _phone_field()
+
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "phone", "display_name")

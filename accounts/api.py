@@ -8,7 +8,7 @@ then POST /consent when ``consent_required`` is true.
 from django.contrib.auth import login, logout
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from ninja import Router
+from ninja import Router, Status
 
 from accounts import otp, services
 from accounts.auth import csrf_protect_anonymous, resident_auth
@@ -59,7 +59,7 @@ def request_code(request: HttpRequest, payload: PhoneIn):
     (429, with Retry-After), sms_failed (503), csrf_failed (403)."""
     csrf_protect_anonymous(request)
     sent = otp.login_code_request(phone=payload.phone, ip=client_ip(request))
-    return 202, {"resend_after": sent.resend_after, "expires_in": sent.expires_in}
+    return Status(202, {"resend_after": sent.resend_after, "expires_in": sent.expires_in})
 
 
 @router.post("/otp/verify", response=SignInOut, auth=None)
@@ -116,11 +116,11 @@ def delete_me(request: HttpRequest):
     """Erase your data and account (403 staff_account for staff). Signs the session out."""
     services.account_delete(user=request.auth)
     logout(request)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/sign-out", response={204: None}, auth=None)
 def sign_out(request: HttpRequest):
     csrf_protect_anonymous(request)
     logout(request)
-    return 204, None
+    return Status(204, None)

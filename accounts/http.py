@@ -30,14 +30,19 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def safe_next(request: HttpRequest, fallback: str = "home") -> str:
-    """Where to go after signing in: ``next`` if it stays on this site, else ``fallback``."""
+def requested_next(request: HttpRequest) -> str:
+    """The ``next`` asked for, if it stays on this site; otherwise ""."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse(fallback)
+    return ""
+
+
+def safe_next(request: HttpRequest, fallback: str = "home") -> str:
+    """Where to go after signing in: ``next`` if it stays on this site, else ``fallback``."""
+    return requested_next(request) or reverse(fallback)
 
 
 def export_response(user) -> HttpResponse:

@@ -23,7 +23,7 @@ from accounts import otp, services
 from accounts.decorators import resident_required
 from accounts.errors import CodeError, Cooldown, InvalidPhone
 from accounts.forms import CodeForm, DeleteAccountForm, PhoneForm, ProfileForm
-from accounts.http import client_ip, export_response, safe_next
+from accounts.http import client_ip, export_response, requested_next, safe_next
 from accounts.phone import mask_phone, normalise_phone
 from accounts.privacy import (
     LOGIN_RECORD_RETENTION_DAYS,
@@ -50,7 +50,8 @@ def _after_sign_in(request: HttpRequest) -> str:
 
 
 def _render_step(request, step: str, context: dict, status: int = 200) -> HttpResponse:
-    context = {"step": step, "next": safe_next(request), **context}
+    # Carried through both steps; empty unless the visitor came from somewhere on the site.
+    context = {"step": step, "next": requested_next(request), **context}
     template = "accounts/sign_in.html"
     if request.htmx:
         template += f"#{step}_step"
@@ -62,7 +63,9 @@ def _render_step(request, step: str, context: dict, status: int = 200) -> HttpRe
     return response
 
 
-def _code_step(request, phone: str, *, form=None, error=None, notice=None, status=200):
+def _code_step(
+    request, phone: str, *, form=None, error=None, notice=None, status=200, retry_after=None
+):
     form = form or CodeForm(initial={"phone": phone})
     return _render_step(
         request,
@@ -74,16 +77,20 @@ def _code_step(request, phone: str, *, form=None, error=None, notice=None, statu
             "resend_wait": otp.login_code_resend_wait(phone=phone),
             "error": error,
             "notice": notice,
+            "retry_after": retry_after,
         },
         status=status,
     )
 
 
-def _phone_step(request, *, form=None, error=None, status=200):
+def _phone_step(request, *, form=None, error=None, status=200, retry_after=None):
     initial = {"phone": request.GET.get("phone", "")}
-    return _render_step(
-        request, "phone", {"form": form or PhoneForm(initial=initial), "error": error}, status
-    )
+    context = {
+        "form": form or PhoneForm(initial=initial),
+        "error": error,
+        "retry_after": retry_after,
+    }
+    return _render_step(request, "phone", context, status)
 
 
 @never_cache
@@ -113,14 +120,23 @@ def _request_code(request: HttpRequest) -> HttpResponse:
         # The last code is still on its way and still valid: let them type it.
         phone = normalise_phone(typed)
         if from_code_step:
-            return _code_step(request, phone, error=str(exc.message), status=exc.status)
+            return _code_step(
+                request,
+                phone,
+                error=str(exc.message),
+                status=exc.status,
+                retry_after=exc.retry_after,
+            )
         return _code_step(request, phone, notice=_("验证码已发送，请查看短信。"))
     except DomainError as exc:  # rate limited, SMS failed
+        error = {
+            "error": str(exc.message),
+            "status": exc.status,
+            "retry_after": getattr(exc, "retry_after", None),
+        }
         if from_code_step:
-            return _code_step(
-                request, normalise_phone(typed), error=str(exc.message), status=exc.status
-            )
-        return _phone_step(request, form=form, error=str(exc.message), status=exc.status)
+            return _code_step(request, normalise_phone(typed), **error)
+        return _phone_step(request, form=form, **error)
     return _code_step(
         request,
         sent.phone,
@@ -195,7 +211,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def me(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, initial={"display_name": user.display_name})
+    data = request.POST if request.method == "POST" else None
+    form = ProfileForm(data, initial={"display_name": user.display_name})
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -223,7 +240,7 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(request.POST or None)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
