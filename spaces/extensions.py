@@ -33,13 +33,17 @@ def register_venue_panel(
     template: str,
     context: Callable[[HttpRequest, Venue], dict | None],
     order: int = 50,
+    slot: str = "body",
 ) -> None:
     """Add a section to the resident venue page. Re-registering a name replaces it."""
-    _venue_panels[name] = VenuePanel(name=name, order=order, template=template, context=context)
+    _venue_panels[name] = VenuePanel(
+        name=name, order=order, template=template, context=context, slot=slot
+    )
 
 
-def render_venue_panels(request: HttpRequest, venue: Venue) -> list[SafeString]:
-    rendered = []
+def render_venue_panels(request: HttpRequest, venue: Venue) -> dict[str, list[SafeString]]:
+    """{slot: [html, ...]} in order; the venue page shows each slot where it belongs."""
+    rendered: dict[str, list[SafeString]] = {}
     for panel in sorted(_venue_panels.values(), key=lambda p: (p.order, p.name)):
         context = panel.context(request, venue)
         if context is None:
