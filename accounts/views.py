@@ -137,11 +137,7 @@ def _request_code(request: HttpRequest) -> HttpResponse:
         if from_code_step:
             return _code_step(request, normalise_phone(typed), **error)
         return _phone_step(request, form=form, **error)
-    return _code_step(
-        request,
-        sent.phone,
-        notice=_("验证码已发送至 %(phone)s。") % {"phone": mask_phone(sent.phone)},
-    )
+    return _code_step(request, sent.phone)
 
 
 def _verify(request: HttpRequest) -> HttpResponse:
