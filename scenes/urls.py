@@ -1,2 +1,36 @@
+from django.urls import path
+
+from scenes import event_views
+
 app_name = "scenes"
 urlpatterns: list = []
+
+# Groups and events (scenes/event_views.py).
+urlpatterns += [
+    path("events/", event_views.events_list, name="events"),
+    path("events/<int:event_id>/", event_views.event_detail, name="event-detail"),
+    path("events/<int:event_id>/register/", event_views.event_register, name="event-register"),
+    path(
+        "events/<int:event_id>/unregister/",
+        event_views.event_unregister,
+        name="event-unregister",
+    ),
+    path("groups/", event_views.groups_mine, name="groups"),
+    path("groups/new/", event_views.group_new, name="group-new"),
+    path("groups/<int:group_id>/", event_views.group_detail, name="group-detail"),
+    path(
+        "operate/venues/<int:venue_id>/events/",
+        event_views.operate_events,
+        name="operate-events",
+    ),
+    path(
+        "operate/venues/<int:venue_id>/events/<int:event_id>/",
+        event_views.operate_event,
+        name="operate-event",
+    ),
+    path(
+        "operate/venues/<int:venue_id>/groups/",
+        event_views.operate_groups,
+        name="operate-groups",
+    ),
+]

@@ -107,6 +107,25 @@ class Event(models.Model):
         return not self.is_cancelled and not self.has_started
 
     @property
+    def when_label(self) -> str:
+        """ "10月14日 周三 14:30–16:00" in the venue's zone (the date of the end too when it
+        falls on another day)."""
+        from zoneinfo import ZoneInfo
+
+        from django.utils.translation import gettext
+
+        from spaces.hours.types import WEEKDAYS_SHORT
+
+        zone = ZoneInfo(self.venue.time_zone)
+        start, end = self.starts_at.astimezone(zone), self.ends_at.astimezone(zone)
+        day = gettext("%(month)s月%(day)s日") % {"month": start.month, "day": start.day}
+        end_text = f"{end:%H:%M}"
+        if end.date() != start.date():
+            end_text = gettext("%(month)s月%(day)s日") % {"month": end.month, "day": end.day}
+            end_text += f" {end:%H:%M}"
+        return f"{day} {gettext(WEEKDAYS_SHORT[start.weekday()])} {start:%H:%M}–{end_text}"
+
+    @property
     def organiser_name(self) -> str:
         return self.organiser_group.name if self.organiser_group_id else self.venue.name
 

@@ -71,7 +71,7 @@ def groups_approved_at(*, venue: Venue) -> QuerySet[Group]:
 def group_approvals_for_venue(
     *, venue: Venue, status: str | None = None
 ) -> QuerySet[GroupVenueApproval]:
-    """Requests to ``venue``: pending first (oldest first), then decided (newest first)."""
+    """Requests to ``venue``, oldest first; with ``status``, only those (e.g. "pending")."""
     qs = GroupVenueApproval.objects.filter(venue=venue).select_related("group", "decided_by")
     if status:
         return qs.filter(status=status).order_by("requested_at", "pk")

@@ -1,0 +1,363 @@
+"""Pages for events and groups: residents browse, register and run groups; operators
+publish events and approve groups.
+
+Each view parses a form and calls the same service as the API; on a DomainError the form
+is shown again with the message next to the field, keeping what was typed.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from accounts.decorators import resident_required
+from linli.errors import DomainError, NotFound
+from linli.forms import add_domain_error
+from scenes.event_forms import (
+    PUBLISH_FIELD_MAP,
+    ApprovalRequestForm,
+    DecisionForm,
+    EventCancelForm,
+    EventPublishForm,
+    GroupForm,
+    MembersForm,
+)
+from scenes.models import Event, GroupMembership, GroupVenueApproval
+from scenes.selectors import events as event_selectors
+from scenes.selectors import groups as group_selectors
+from scenes.services import events as event_services
+from scenes.services import groups as group_services
+from spaces.models import Venue
+from spaces.operator_views import operator_view
+
+UPCOMING_LIST_LIMIT = 100
+PANEL_LIMIT = 5
+
+
+def _event_or_404(event_id: int) -> Event:
+    try:
+        return event_selectors.event_get(event_id=event_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def card_context(request: HttpRequest, events, *, compact: bool = False) -> list[dict]:
+    """One dict per event for scenes/events/_card.html, with the visitor's registration."""
+    mine = event_selectors.registrations_by_event(user=request.user, events=events)
+    cards = []
+    for event in events:
+        registration = mine.get(event.pk)
+        position = event_services.waitlist_position(registration) if registration else None
+        cards.append(
+            {"event": event, "registration": registration, "position": position, "compact": compact}
+        )
+    return cards
+
+
+# --- residents: events --------------------------------------------------------------------
+
+
+def events_list(request: HttpRequest) -> HttpResponse:
+    venues = Venue.objects.filter(is_published=True).order_by("name")
+    try:
+        venue_id = int(request.GET.get("venue") or 0) or None
+    except ValueError:
+        venue_id = None
+    venue = venues.filter(pk=venue_id).first() if venue_id else None
+    events = list(event_selectors.events_upcoming(venue=venue, limit=UPCOMING_LIST_LIMIT))
+    context = {
+        "venues": venues,
+        "selected_venue": venue,
+        "cards": card_context(request, events),
+        "mine": list(event_selectors.registrations_for_resident(user=request.user)),
+    }
+    template = "scenes/events/list.html"
+    if request.htmx and request.htmx.target == "event-results":
+        template += "#results"
+    return TemplateResponse(request, template, context)
+
+
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = _event_or_404(event_id)
+    [card] = card_context(request, [event])
+    return TemplateResponse(request, "scenes/events/detail.html", {"event": event, "card": card})
+
+
+def _back(request: HttpRequest, event: Event) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("scenes:event-detail", args=[event.pk])
+
+
+def _after_registration_change(request, event_id: int, *, flash: str, ok: bool) -> HttpResponse:
+    event = _event_or_404(event_id)
+    if request.htmx:
+        [card] = card_context(request, [event], compact=request.POST.get("compact") == "1")
+        card.update(flash=flash, flash_ok=ok, next=request.POST.get("next", ""))
+        return TemplateResponse(request, "scenes/events/_card.html", card)
+    (messages.success if ok else messages.error)(request, flash)
+    return redirect(_back(request, event))
+
+
+@resident_required
+def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
+    # A GET arrives here after signing in from a register button: show the event.
+    if request.method != "POST":
+        return redirect("scenes:event-detail", event_id=event_id)
+    event = _event_or_404(event_id)
+    try:
+        registration = event_services.event_register(user=request.user, event=event)
+    except DomainError as exc:
+        return _after_registration_change(request, event_id, flash=str(exc.message), ok=False)
+    if registration.status == registration.Status.WAITLISTED:
+        flash = _("名额已满，你已加入候补（第 %(n)s 位），有人取消时会自动递补。") % {
+            "n": event_services.waitlist_position(registration)
+        }
+    else:
+        flash = _("报名成功。")
+    return _after_registration_change(request, event_id, flash=flash, ok=True)
+
+
+@resident_required
+def event_unregister(request: HttpRequest, event_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("scenes:event-detail", event_id=event_id)
+    event = _event_or_404(event_id)
+    try:
+        result = event_services.event_unregister(user=request.user, event=event)
+    except DomainError as exc:
+        return _after_registration_change(request, event_id, flash=str(exc.message), ok=False)
+    if result.registration.status == result.registration.Status.CANCELLED and result.promoted:
+        flash = _("已取消报名，名额已自动让给候补的居民。")
+    else:
+        flash = _("已取消报名。")
+    return _after_registration_change(request, event_id, flash=flash, ok=True)
+
+
+def venue_events_panel(request: HttpRequest, venue: Venue) -> dict | None:
+    """Context for the upcoming-events panel on the resident venue page (spaces)."""
+    events = list(event_selectors.events_upcoming(venue=venue, limit=PANEL_LIMIT))
+    return {"cards": card_context(request, events, compact=True), "panel_venue": venue}
+
+
+# --- residents: groups --------------------------------------------------------------------
+
+
+@resident_required
+def groups_mine(request: HttpRequest) -> HttpResponse:
+    groups = list(group_selectors.groups_for_resident(user=request.user))
+    rows = [(g, group_selectors.group_role(group=g, user=request.user)) for g in groups]
+    return TemplateResponse(request, "scenes/groups/mine.html", {"rows": rows})
+
+
+@resident_required
+def group_new(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = group_services.group_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                member_phones=form.member_phones(),
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("自组织已登记，你是负责人。下一步：向场馆申请审核。"))
+            return redirect("scenes:group-detail", group_id=group.pk)
+    return TemplateResponse(request, "scenes/groups/new.html", {"form": form})
+
+
+@resident_required
+def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
+    try:
+        group = group_selectors.group_get(group_id=group_id)
+    except NotFound:
+        raise Http404 from None
+    role = group_selectors.group_role(group=group, user=request.user)
+    if role is None:
+        # Members' names and numbers are personal data: only the group sees them.
+        raise DjangoPermissionDenied
+    is_leader = role == GroupMembership.Role.LEADER
+    members_form = MembersForm(prefix="m")
+    approval_form = ApprovalRequestForm(prefix="a")
+    action = request.POST.get("action") if request.method == "POST" else None
+    try:
+        if action == "add_members" and is_leader:
+            members_form = MembersForm(request.POST, prefix="m")
+            if members_form.is_valid():
+                added = group_services.group_add_members(
+                    user=request.user, group=group, member_phones=members_form.member_phones()
+                )
+                messages.success(request, _("已添加 %(n)s 位成员。") % {"n": len(added)})
+                return redirect("scenes:group-detail", group_id=group.pk)
+        elif action == "request_approval" and is_leader:
+            approval_form = ApprovalRequestForm(request.POST, prefix="a")
+            if approval_form.is_valid():
+                venue = approval_form.cleaned_data["venue"]
+                group_services.group_request_approval(user=request.user, group=group, venue=venue)
+                messages.success(
+                    request, _("已向“%(venue)s”提交申请，请等待审核。") % {"venue": venue.name}
+                )
+                return redirect("scenes:group-detail", group_id=group.pk)
+        elif action == "leave" and not is_leader:
+            group_services.group_remove_member(user=request.user, group=group, member=request.user)
+            messages.success(request, _("你已退出“%(name)s”。") % {"name": group.name})
+            return redirect("scenes:groups")
+        elif action is not None:
+            raise DjangoPermissionDenied
+    except DomainError as exc:
+        target = members_form if action == "add_members" else approval_form
+        if action == "leave":
+            messages.error(request, str(exc.message))
+        else:
+            add_domain_error(target, exc, field_map={"members": "members", "venue": "venue"})
+    context = {
+        "group": group,
+        "role": role,
+        "is_leader": is_leader,
+        "members_form": members_form,
+        "approval_form": approval_form,
+    }
+    return TemplateResponse(request, "scenes/groups/detail.html", context)
+
+
+# --- operators ----------------------------------------------------------------------------
+
+
+def _operate(request, template: str, venue: Venue, section: str, **context) -> HttpResponse:
+    context.update(venue=venue, section=section)
+    if request.htmx and request.htmx.target == "operate-form":
+        template += "#form"
+    return TemplateResponse(request, template, context)
+
+
+@operator_view
+def operate_events(request: HttpRequest, venue: Venue) -> HttpResponse:
+    form = EventPublishForm(request.POST or None, venue=venue)
+    if request.method == "POST" and form.is_valid():
+        starts_at, ends_at = form.times()
+        try:
+            events = event_services.event_publish(
+                user=request.user,
+                venue=venue,
+                room=form.cleaned_data["room"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                organiser_group=form.cleaned_data["organiser_group"],
+                capacity=form.cleaned_data["capacity"],
+                starts_at=starts_at,
+                ends_at=ends_at,
+                weeks=form.cleaned_data["weeks"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc, field_map=PUBLISH_FIELD_MAP)
+        else:
+            messages.success(request, _("已发布 %(n)s 场活动。") % {"n": len(events)})
+            url = reverse("scenes:operate-events", kwargs={"venue_id": venue.pk})
+            if request.htmx:
+                from django_htmx.http import HttpResponseClientRedirect
+
+                return HttpResponseClientRedirect(url)
+            return redirect(url)
+    events = event_selectors.events_for_operator(venue=venue)
+    return _operate(
+        request, "scenes/events/operate.html", venue, "events", form=form, events=events
+    )
+
+
+@operator_view
+def operate_event(request: HttpRequest, venue: Venue, event_id: int) -> HttpResponse:
+    event = event_selectors.with_counts(Event.objects.filter(pk=event_id, venue=venue)).first()
+    if event is None:
+        raise Http404
+    form = EventCancelForm(request.POST or None)
+    notices = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = event_services.event_cancel(
+                user=request.user,
+                event=event,
+                reason=form.cleaned_data["reason"],
+                whole_series=form.cleaned_data["whole_series"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            notices = result.notices
+            messages.success(
+                request,
+                _("已取消 %(events)s 场活动，已通知 %(people)s 位居民。")
+                % {
+                    "events": len(result.events),
+                    "people": len({n.resident_id for n in result.notices}),
+                },
+            )
+            event = event_selectors.with_counts(Event.objects.filter(pk=event.pk)).get()
+            form = EventCancelForm()
+    registrants = list(event_selectors.event_registrants(event=event))
+    return _operate(
+        request,
+        "scenes/events/operate_event.html",
+        venue,
+        "events",
+        event=event,
+        form=form,
+        registrants=registrants,
+        notices=notices,
+    )
+
+
+@operator_view
+def operate_groups(request: HttpRequest, venue: Venue) -> HttpResponse:
+    approvals = list(group_selectors.group_approvals_for_venue(venue=venue))
+    forms_by_id = {}
+    if request.method == "POST":
+        approval = next(
+            (a for a in approvals if str(a.pk) == request.POST.get("approval", "")), None
+        )
+        if approval is None:
+            raise Http404
+        form = DecisionForm(request.POST, prefix=f"d{approval.pk}")
+        if form.is_valid():
+            approve = request.POST.get("decision") == "approve"
+            try:
+                group_services.group_approval_decide(
+                    user=request.user,
+                    approval=approval,
+                    approve=approve,
+                    note=form.cleaned_data["note"],
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                text = _("已批准“%(group)s”。") if approve else _("已拒绝“%(group)s”的申请。")
+                messages.success(request, text % {"group": approval.group.name})
+                return redirect("scenes:operate-groups", venue_id=venue.pk)
+        forms_by_id[approval.pk] = form
+    pending = [
+        (a, forms_by_id.get(a.pk) or DecisionForm(prefix=f"d{a.pk}"))
+        for a in approvals
+        if a.status == GroupVenueApproval.Status.PENDING
+    ]
+    decided = [
+        (a, forms_by_id.get(a.pk) or DecisionForm(prefix=f"d{a.pk}", initial={"note": a.note}))
+        for a in approvals
+        if a.status != GroupVenueApproval.Status.PENDING
+    ]
+    return _operate(
+        request,
+        "scenes/groups/operate.html",
+        venue,
+        "groups",
+        pending=pending,
+        decided=decided,
+    )
