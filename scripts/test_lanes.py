@@ -24,6 +24,8 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
+import shlex
 import shutil
 import signal
 import socket
@@ -85,7 +87,7 @@ def run_pytest(lane: str, args: list[str], env: dict[str, str], extra: list[str]
     report = RESULTS / f"{lane}.xml"
     report.unlink(missing_ok=True)
     command = [PYTHON, "-m", "pytest", *args, f"--junitxml={report}", *extra]
-    say(f"lane {lane}: {' '.join(command[2:])}")
+    say(f"lane {lane}: {shlex.join(command[2:])}")
     code = subprocess.call(command, cwd=ROOT, env=env)
     result = count_junit(lane, report)
     if code == 5:
@@ -265,7 +267,8 @@ class ThrowawayCluster:
 
     def version(self) -> str:
         out = self.run(str(self.bindir / "postgres"), "--version", check=False).stdout
-        return out.strip().rsplit(" ", 1)[-1]
+        found = re.search(r"\d+(?:\.\d+)+", out)
+        return found.group(0) if found else out.strip()
 
     def stop(self) -> None:
         if self.started:
