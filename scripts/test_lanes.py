@@ -198,12 +198,14 @@ class ThrowawayCluster:
             ) from error
         for path in (self.home, self.sockets):
             shutil.chown(path, "postgres", "postgres")
-        probe = self.run("test", "-w", str(self.home), check=False)
-        if probe.returncode != 0:
-            raise LaneCannotStart(
-                f"user 'postgres' cannot reach {self.home}: a parent directory is not "
-                "world-searchable (chmod o+x on the checkout's parents)"
-            )
+        if self.run("test", "-w", str(self.home), check=False).returncode != 0:
+            # A checkout under a private directory (/root is 0700) is out of the postgres
+            # user's reach; the cluster then lives in the system temp directory instead.
+            fallback = Path(tempfile.mkdtemp(prefix="linli-pg-cluster-"))
+            say(f"user 'postgres' cannot reach {self.home}; using {fallback} instead")
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home, self.data, self.log = fallback, fallback / "data", fallback / "server.log"
+            shutil.chown(self.home, "postgres", "postgres")
 
     def start(self) -> str:
         self.prepare_ownership()
