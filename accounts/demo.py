@@ -59,5 +59,6 @@ def load(*, stdout) -> list[str]:
         "Residents:     "
         + ", ".join(f"{phone} {name}" for phone, name in RESIDENTS)
         + "  (sign in at /accounts/sign-in/)",
-        f"Sign-in codes: {where} (`make run` writes them to var/sms.log).",
+        f"Sign-in codes: {where}"
+        + ("" if settings.SMS_BACKEND == "file" else " (`make run` writes them to var/sms.log)."),
     ]

@@ -525,3 +525,15 @@ def test_client_ip_trusts_only_the_configured_proxies(settings):
     settings.NUM_PROXIES = 1
     assert client_ip(bad) is None
     assert ApiToken.objects.count() == 0
+
+
+def test_next_is_carried_through_the_sign_in_page(anonymous):
+    page = text(anonymous.get(SIGN_IN + "?next=/venues/2/"))
+    assert 'name="next" value="/venues/2/"' in page
+    assert 'href="/accounts/staff/sign-in/?next=/venues/2/"' in page
+    plain = text(anonymous.get(SIGN_IN))
+    assert 'name="next" value=""' in plain
+    assert 'href="/accounts/staff/sign-in/"' in plain
+    unsafe = text(anonymous.get(SIGN_IN + "?next=https://evil.example/"))
+    assert 'name="next" value=""' in unsafe
+    assert 'href="/accounts/staff/sign-in/"' in unsafe
