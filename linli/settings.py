@@ -166,6 +166,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console" if DEBUG else "")
 SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms.log"))
 
+# How many reverse proxies (nginx, a cloud load balancer) stand in front of the app. The
+# per-IP sign-in limits read the client address from X-Forwarded-For only this deep;
+# 0 trusts nothing but the socket address.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+
 # Geocoding an address is an optional operator action; nothing calls a geocoder unless set.
 GEOCODER = os.environ.get("GEOCODER", "")
 
