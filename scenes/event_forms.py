@@ -94,6 +94,13 @@ class EventPublishForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.venue = venue
         self.fields["room"].queryset = venue.rooms.order_by("order", "pk")
+        self.fields["room"].label_from_instance = lambda room: (
+            _("%(name)s（%(n)s 人）")
+            % {
+                "name": room.name,
+                "n": room.capacity,
+            }
+        )
         self.fields["organiser_group"].queryset = groups_approved_at(venue=venue)
 
     def times(self) -> tuple[dt.datetime, dt.datetime]:

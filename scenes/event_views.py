@@ -208,6 +208,18 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
                     request, _("已向“%(venue)s”提交申请，请等待审核。") % {"venue": venue.name}
                 )
                 return redirect("scenes:group-detail", group_id=group.pk)
+        elif action == "remove_member" and is_leader:
+            membership = next(
+                (m for m in group.memberships.all() if str(m.pk) == request.POST.get("member")),
+                None,
+            )
+            if membership is None:
+                raise Http404
+            group_services.group_remove_member(
+                user=request.user, group=group, member=membership.user
+            )
+            messages.success(request, _("已将%(name)s移出。") % {"name": membership.user})
+            return redirect("scenes:group-detail", group_id=group.pk)
         elif action == "leave" and not is_leader:
             group_services.group_remove_member(user=request.user, group=group, member=request.user)
             messages.success(request, _("你已退出“%(name)s”。") % {"name": group.name})
@@ -216,7 +228,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             raise DjangoPermissionDenied
     except DomainError as exc:
         target = members_form if action == "add_members" else approval_form
-        if action == "leave":
+        if action in ("leave", "remove_member"):
             messages.error(request, str(exc.message))
         else:
             add_domain_error(target, exc, field_map={"members": "members", "venue": "venue"})

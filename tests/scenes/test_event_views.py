@@ -435,3 +435,29 @@ def test_an_operator_cannot_decide_another_venues_request_through_their_own(
     assert response.status_code == 404
     approval.refresh_from_db()
     assert approval.status == "pending"
+
+
+def test_the_leader_removes_a_member(owner_client, owner, other_resident):
+    group = group_create(user=owner, name="五福合唱团", member_phones=[other_resident.phone])
+    membership = group.memberships.get(user=other_resident)
+
+    response = owner_client.post(
+        f"/groups/{group.pk}/", {"action": "remove_member", "member": membership.pk}, follow=True
+    )
+
+    assert "已将李叔移出。" in response.content.decode()
+    assert list(group.memberships.values_list("user__phone", flat=True)) == [owner.phone]
+
+
+def test_the_publish_form_offers_only_this_venues_rooms_and_approved_groups(
+    operator_client, venue, room, owner
+):
+    RoomFactory(venue=VenueFactory(name="别处"), name="别处的会议室")
+    group_create(user=owner, name="未获批准的队")
+
+    form = operator_client.get(f"/operate/venues/{venue.pk}/events/").context["form"]
+
+    assert [label for _value, label in form.fields["room"].choices] == ["议事茶亭（12 人）"]
+    assert [label for _value, label in form.fields["organiser_group"].choices] == [
+        "本场馆（运营方）"
+    ]

@@ -514,3 +514,28 @@ def test_concurrent_cancellations_promote_exactly_two_in_order(writers_queue_db)
         assert set(by_status["cancelled"]) == {a, b}
         promoted = EventRegistration.objects.filter(event=event, promoted_at__isnull=False)
         assert sorted(r.resident.phone for r in promoted) == [c.phone, d.phone]
+
+
+# --- demo ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_publishes_weekly_events_and_a_full_class_with_a_waitlist():
+    import io
+
+    from scenes import demo_events
+    from spaces import demo as spaces_demo
+
+    spaces_demo.load(stdout=io.StringIO())
+    lines = demo_events.load(stdout=io.StringIO())
+
+    tea = Event.objects.filter(title="品茶议事").order_by("starts_at")
+    assert [e.starts_at.astimezone(SH) for e in tea][:2] == [at(10, 7, 14, 30), at(10, 14, 14, 30)]
+    assert tea.count() == 8
+    assert Event.objects.filter(title="合唱排练", organiser_group__name="五福合唱团").count() == 8
+    knitting = event_get(event_id=Event.objects.get(title="手工编织体验课").pk)
+    assert (knitting.registered, knitting.waitlisted, knitting.seats_left) == (3, 2, 0)
+    zhang = EventRegistration.objects.get(event=knitting, resident__phone="13800000001")
+    assert waitlist_position(zhang) == 2
+    assert len(lines) == 2
+    assert demo_events.load(stdout=io.StringIO()) == ["活动：演示活动已存在，未重复创建"]
