@@ -180,7 +180,15 @@ def hours_edit(request, venue, room=None):
                 messages.success(request, _("开放时间已保存。"))
                 url = f"{request.path}?room={room.pk}" if room else request.path
                 return redirect(url)
-    return _render(request, "hours.html", venue, form=form, room=room, rooms=venue.rooms.all())
+    return _render(
+        request,
+        "hours.html",
+        venue,
+        form=form,
+        room=room,
+        rooms=venue.rooms.all(),
+        room_hidden=[("room", room.pk)] if room else [],
+    )
 
 
 @operator_view
