@@ -17,3 +17,12 @@ def add_domain_error(form: forms.Form, exc: DomainError, *, field_map: dict | No
             placed = True
     if not placed:
         form.add_error(None, str(exc.message))
+
+
+class NoLabelSuffixMixin:
+    """Labels stand on their own line above the field; a trailing ":" only adds noise (and
+    a half-width colon looks wrong after Chinese text)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

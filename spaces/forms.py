@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from linli.forms import NoLabelSuffixMixin
 from spaces.models import AccessibilityFeature, HolidayPolicy, Venue, VenueKind
 
 COORDINATE_SYSTEMS = [
@@ -55,7 +56,7 @@ def format_intervals(rows) -> str:
     return ", ".join(parts)
 
 
-class VenueForm(forms.ModelForm):
+class VenueForm(NoLabelSuffixMixin, forms.ModelForm):
     latitude = forms.FloatField(label=gettext_lazy("纬度"))
     longitude = forms.FloatField(label=gettext_lazy("经度"))
     coordinate_system = forms.ChoiceField(
@@ -88,7 +89,7 @@ class VenueForm(forms.ModelForm):
         ]
 
 
-class RoomForm(forms.Form):
+class RoomForm(NoLabelSuffixMixin, forms.Form):
     name = forms.CharField(label=gettext_lazy("名称"), max_length=80)
     capacity = forms.IntegerField(label=gettext_lazy("容纳人数"), min_value=1, max_value=10000)
     description = forms.CharField(
@@ -119,7 +120,7 @@ DAY_LABELS = [
 ]
 
 
-class WeeklyHoursForm(forms.Form):
+class WeeklyHoursForm(NoLabelSuffixMixin, forms.Form):
     """One text field per day; an empty day is closed."""
 
     def __init__(self, *args, **kwargs):
@@ -147,7 +148,7 @@ class WeeklyHoursForm(forms.Form):
         return rules, index
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(NoLabelSuffixMixin, forms.Form):
     date = forms.DateField(
         label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -169,7 +170,7 @@ class ExceptionForm(forms.Form):
         return parse_intervals(self.cleaned_data.get("hours", ""))
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(NoLabelSuffixMixin, forms.Form):
     image = forms.FileField(label=gettext_lazy("照片"))
     caption = forms.CharField(label=gettext_lazy("说明"), max_length=120, required=False)
     room = forms.TypedChoiceField(
