@@ -156,7 +156,9 @@ def load(*, stdout) -> list[str]:
 
     stdout.write(f"scenes: {len(tea) + len(rehearsals) + 1} demo events\n")
     return [
-        _("活动：%(tea)s（每周三 14:30，共 8 周）、%(choir)s 合唱排练（每周五 15:00）、手工编织体验课（已满，2 人候补）")
+        _(
+            "活动：%(tea)s（每周三 14:30，共 8 周）、%(choir)s 合唱排练（每周五 15:00）、手工编织体验课（已满，2 人候补）"
+        )
         % {"tea": TEA_TITLE, "choir": CHOIR},
         _("自组织：%(choir)s（负责人 13800000002 李叔），已获%(venue)s批准")
         % {"choir": CHOIR, "venue": TEAHOUSE},

@@ -32,9 +32,7 @@ def _event(room, title, *, capacity, days):
     )
 
 
-def test_a_resident_registers_and_joins_a_waitlist_from_the_venue_page(
-    signed_in_page, live_server
-):
+def test_a_resident_registers_and_joins_a_waitlist_from_the_venue_page(signed_in_page, live_server):
     venue = VenueFactory(name="五福茶馆")
     room = RoomFactory(venue=venue, name="议事茶亭", capacity=12)
     resident = ResidentFactory(phone="13800000001", display_name="张阿姨")

@@ -221,7 +221,6 @@ class TestPublish:
         assert event.organiser_name == "五福合唱团"
 
     def test_it_refuses_a_closed_scene(self, operator, venue, room, hours):
-        pytest.importorskip("scenes.resolution")
         from scenes.models import Scene
 
         Scene.objects.create(

@@ -261,6 +261,25 @@ def test_publishing_with_missing_fields_is_a_422_in_chinese(operator_client, ven
     assert body["fields"]["room_id"] == ["此项为必填。"]
 
 
+def test_publishing_with_times_without_a_zone_is_a_422(operator_client, venue, room):
+    weekly_hours(venue)
+
+    response = post(
+        operator_client,
+        f"/api/venues/{venue.pk}/events",
+        {
+            "room_id": room.pk,
+            "title": "品茶议事",
+            "capacity": 5,
+            "starts_at": "2026-10-14T14:30:00",
+            "ends_at": "2026-10-14T16:00:00",
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"starts_at": ["时间必须带时区。"]}
+
+
 def test_a_resident_cannot_publish(owner_client, venue, room):
     weekly_hours(venue)
 
