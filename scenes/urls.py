@@ -1,9 +1,19 @@
 from django.urls import path
 
-from scenes import event_views
+from scenes import event_views, views
 
 app_name = "scenes"
 urlpatterns: list = []
+
+# The operator's weekly scene planner (scenes/views.py).
+urlpatterns += [
+    path("operate/venues/<int:venue_id>/scenes/", views.planner, name="planner"),
+    path(
+        "operate/venues/<int:venue_id>/scenes/<int:scene_id>/",
+        views.planner_scene,
+        name="planner-scene",
+    ),
+]
 
 # Groups and events (scenes/event_views.py).
 urlpatterns += [

@@ -29,6 +29,9 @@ class WhoMayBook(models.TextChoices):
     WALK_IN = "walk_in", _("不可预约，现场使用")
 
 
+WEEKDAY_LABELS = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
+
+
 class Scene(models.Model):
     venue = models.ForeignKey("spaces.Venue", on_delete=models.CASCADE, related_name="scenes")
     all_rooms = models.BooleanField(_("适用于全部功能室"), default=True)
@@ -115,3 +118,8 @@ class Scene(models.Model):
     @property
     def is_one_off(self) -> bool:
         return self.one_off_date is not None
+
+    @property
+    def weekday_labels(self) -> list[str]:
+        """ "周一", "周三", ... for the weekdays in the bitmask."""
+        return [str(label) for i, label in enumerate(WEEKDAY_LABELS) if self.weekdays & (1 << i)]

@@ -1,0 +1,331 @@
+"""Booking rules carried by scenes: defaults per kind, effective rules per room, validation.
+
+A scene's rules are stored on the Scene row; ``effective_rules(scene, room)`` is what a
+booking in that room during that scene must follow (people capped at the room's capacity,
+nothing bookable in a closed scene or a walk-in-only room). ``scene_problems`` finds every
+contradiction in a scene's values at once, each with a stable code, so a form can show them
+all next to their fields; ``validate_scene`` raises them as one DomainError (422).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+
+from django.utils.translation import gettext as _
+
+from linli.errors import DomainError
+from scenes.models import SceneKind, WhoMayBook
+
+MINUTES_PER_DAY = 24 * 60
+
+# Field names of the booking rules, in the order forms and payloads show them.
+RULE_FIELDS = (
+    "who_may_book",
+    "price_per_hour_fen",
+    "slot_minutes",
+    "min_duration_minutes",
+    "max_duration_minutes",
+    "min_notice_minutes",
+    "max_days_ahead",
+    "requires_approval",
+    "max_active_bookings",
+    "max_people_per_booking",
+    "checkin_before_minutes",
+    "checkin_after_minutes",
+    "cancel_deadline_minutes",
+)
+
+_COMMON = {
+    "slot_minutes": 30,
+    "min_notice_minutes": 60,
+    "max_days_ahead": 14,
+    "requires_approval": False,
+    "max_people_per_booking": None,
+    "checkin_before_minutes": 15,
+    "checkin_after_minutes": 15,
+}
+
+# Public-benefit time is free and instant, so residents are not put off; commercial time is
+# paid by the hour with a longer minimum, which keeps the space sustainable; closed time is
+# not bookable at all.
+KIND_DEFAULTS: dict[str, dict] = {
+    SceneKind.PUBLIC: {
+        **_COMMON,
+        "who_may_book": WhoMayBook.RESIDENTS,
+        "price_per_hour_fen": 0,
+        "min_duration_minutes": 30,
+        "max_duration_minutes": 180,
+        "max_active_bookings": 3,
+        "cancel_deadline_minutes": 60,
+    },
+    SceneKind.COMMERCIAL: {
+        **_COMMON,
+        "who_may_book": WhoMayBook.RESIDENTS,
+        "price_per_hour_fen": 2000,
+        "min_duration_minutes": 60,
+        "max_duration_minutes": 240,
+        "min_notice_minutes": 120,
+        "max_active_bookings": 2,
+        "cancel_deadline_minutes": 120,
+    },
+    SceneKind.CLOSED: {
+        **_COMMON,
+        "who_may_book": WhoMayBook.WALK_IN,
+        "price_per_hour_fen": 0,
+        "min_duration_minutes": 30,
+        "max_duration_minutes": 240,
+        "max_active_bookings": 3,
+        "cancel_deadline_minutes": 60,
+    },
+}
+
+
+def kind_defaults(kind: str) -> dict:
+    """The booking rules a new scene of ``kind`` gets for every rule left unset."""
+    try:
+        return dict(KIND_DEFAULTS[kind])
+    except KeyError:
+        raise DomainError(_("请选择有效的场景类型。"), code="invalid", field="kind") from None
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveRules:
+    """The rules a booking in ``room_id`` must follow while the scene is in force."""
+
+    scene_id: int | None
+    room_id: int
+    kind: str
+    bookable: bool
+    who_may_book: str
+    price_per_hour_fen: int
+    slot_minutes: int
+    min_duration_minutes: int
+    max_duration_minutes: int
+    min_notice_minutes: int
+    max_days_ahead: int
+    requires_approval: bool
+    max_active_bookings: int
+    max_people_per_booking: int
+    checkin_before_minutes: int
+    checkin_after_minutes: int
+    cancel_deadline_minutes: int
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        del data["scene_id"], data["room_id"]
+        return data
+
+
+def effective_rules(scene, room) -> EffectiveRules:
+    """``scene``'s rules as they apply in ``room``.
+
+    Nobody books time the space is closed for, nor a room that is walk-in only; a scene
+    cannot promise more people than the room holds.
+    """
+    capacity = room.capacity
+    people = scene.max_people_per_booking
+    people = capacity if people is None else min(people, capacity)
+    bookable = (
+        scene.kind != SceneKind.CLOSED
+        and scene.who_may_book != WhoMayBook.WALK_IN
+        and bool(room.is_bookable)
+    )
+    return EffectiveRules(
+        scene_id=scene.pk,
+        room_id=room.pk,
+        kind=scene.kind,
+        bookable=bookable,
+        who_may_book=scene.who_may_book if bookable else WhoMayBook.WALK_IN,
+        price_per_hour_fen=scene.price_per_hour_fen,
+        slot_minutes=scene.slot_minutes,
+        min_duration_minutes=scene.min_duration_minutes,
+        max_duration_minutes=scene.max_duration_minutes,
+        min_notice_minutes=scene.min_notice_minutes,
+        max_days_ahead=scene.max_days_ahead,
+        requires_approval=scene.requires_approval,
+        max_active_bookings=scene.max_active_bookings,
+        max_people_per_booking=people,
+        checkin_before_minutes=scene.checkin_before_minutes,
+        checkin_after_minutes=scene.checkin_after_minutes,
+        cancel_deadline_minutes=scene.cancel_deadline_minutes,
+    )
+
+
+def window_minutes(starts: dt.time, ends: dt.time, overnight: bool) -> int:
+    """Length of a daily window; an overnight one ends the next day (equal times: 24 h)."""
+    start = starts.hour * 60 + starts.minute
+    end = ends.hour * 60 + ends.minute
+    return end - start + (MINUTES_PER_DAY if overnight else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    field: str
+    code: str
+    message: str
+
+
+def _positive(values: Mapping, name: str, *, minimum: int = 0) -> int | None:
+    value = values.get(name)
+    return value if isinstance(value, int) and value >= minimum else None
+
+
+def _time_problems(v: Mapping) -> list[Problem]:
+    starts, ends, overnight = v.get("starts"), v.get("ends"), bool(v.get("overnight"))
+    if starts is None or ends is None:
+        return []
+    if not overnight and ends <= starts:
+        return [
+            Problem(
+                "ends",
+                "end_before_start",
+                _("结束时间须晚于开始时间；跨越午夜的时段请勾选“跨越午夜”。"),
+            )
+        ]
+    if overnight and ends > starts:
+        return [
+            Problem(
+                "overnight",
+                "overnight_mismatch",
+                _("跨越午夜的时段，结束时间（次日）应早于开始时间。"),
+            )
+        ]
+    return []
+
+
+def _date_problems(v: Mapping) -> list[Problem]:
+    problems = []
+    if v.get("one_off_date") is None:
+        if not (v.get("weekdays") or 0) & 0b1111111:
+            problems.append(Problem("weekdays", "no_weekdays", _("请至少选择一天。")))
+        if v.get("valid_from") is None:
+            problems.append(Problem("valid_from", "required", _("请填写生效日期。")))
+    valid_from, valid_until = v.get("valid_from"), v.get("valid_until")
+    if valid_from and valid_until and valid_until < valid_from:
+        problems.append(Problem("valid_until", "invalid_range", _("截止日期不能早于生效日期。")))
+    return problems
+
+
+def _rule_problems(v: Mapping) -> list[Problem]:
+    problems = []
+    if v.get("kind") == SceneKind.PUBLIC and (v.get("price_per_hour_fen") or 0) > 0:
+        problems.append(
+            Problem("price_per_hour_fen", "public_price", _("公益时段不能收费，价格须为 0。"))
+        )
+    slot = _positive(v, "slot_minutes", minimum=5)
+    if v.get("slot_minutes") is not None and slot is None:
+        problems.append(Problem("slot_minutes", "slot_too_short", _("时段粒度至少 5 分钟。")))
+    low = _positive(v, "min_duration_minutes", minimum=1)
+    high = _positive(v, "max_duration_minutes", minimum=1)
+    if low is not None and high is not None and high < low:
+        problems.append(
+            Problem(
+                "max_duration_minutes",
+                "duration_range",
+                _("最长时长（%(high)s 分钟）不能短于最短时长（%(low)s 分钟）。")
+                % {"high": high, "low": low},
+            )
+        )
+    if slot:
+        for name, value in (("min_duration_minutes", low), ("max_duration_minutes", high)):
+            if value is not None and value % slot:
+                problems.append(
+                    Problem(
+                        name,
+                        "slot_misaligned",
+                        _("时长（%(value)s 分钟）须是时段粒度（%(slot)s 分钟）的整数倍。")
+                        % {"value": value, "slot": slot},
+                    )
+                )
+        if not any(p.code in {"end_before_start", "overnight_mismatch"} for p in _time_problems(v)):
+            starts, ends = v.get("starts"), v.get("ends")
+            if starts is not None and ends is not None:
+                length = window_minutes(starts, ends, bool(v.get("overnight")))
+                if length % slot:
+                    problems.append(
+                        Problem(
+                            "slot_minutes",
+                            "slot_misaligned",
+                            _("时段粒度（%(slot)s 分钟）不能整除场景时长（%(length)s 分钟）。")
+                            % {"slot": slot, "length": length},
+                        )
+                    )
+                elif low is not None and low > length:
+                    problems.append(
+                        Problem(
+                            "min_duration_minutes",
+                            "duration_exceeds_window",
+                            _("最短时长（%(low)s 分钟）超过了场景时长（%(length)s 分钟）。")
+                            % {"low": low, "length": length},
+                        )
+                    )
+    people = v.get("max_people_per_booking")
+    if people is not None and people < 1:
+        problems.append(Problem("max_people_per_booking", "invalid", _("每次预约人数至少为 1。")))
+    if v.get("max_active_bookings") == 0 and v.get("who_may_book") != WhoMayBook.WALK_IN:
+        problems.append(Problem("max_active_bookings", "invalid", _("每人最多有效预约至少为 1。")))
+    return problems
+
+
+def scene_problems(values: Mapping, *, venue_id: int, rooms: Iterable = ()) -> list[Problem]:
+    """Every contradiction in a scene's values; [] when it may be saved.
+
+    ``values`` maps Scene field names to values; ``rooms`` are the chosen Room objects
+    (ignored when ``all_rooms``).
+    """
+    problems = [*_time_problems(values), *_date_problems(values), *_rule_problems(values)]
+    if values.get("kind") not in SceneKind.values:
+        problems.append(Problem("kind", "invalid", _("请选择有效的场景类型。")))
+    if values.get("who_may_book") not in WhoMayBook.values:
+        problems.append(Problem("who_may_book", "invalid", _("请选择谁可以预约。")))
+    if not (values.get("name") or "").strip():
+        problems.append(Problem("name", "required", _("请填写场景名称。")))
+    if not values.get("all_rooms"):
+        rooms = list(rooms)
+        foreign = [r for r in rooms if r.venue_id != venue_id]
+        if foreign:
+            problems.append(
+                Problem(
+                    "rooms",
+                    "room_not_in_venue",
+                    _("功能室不属于该场馆：%(names)s")
+                    % {"names": "、".join(r.name for r in foreign)},
+                )
+            )
+        elif not rooms:
+            problems.append(
+                Problem("rooms", "no_rooms", _("请选择适用的功能室，或选择全部功能室。"))
+            )
+    return problems
+
+
+def validate_scene(values: Mapping, *, venue_id: int, rooms: Iterable = ()) -> None:
+    """Raise one DomainError (422) carrying every problem, coded after the first one."""
+    problems = scene_problems(values, venue_id=venue_id, rooms=rooms)
+    if not problems:
+        return
+    fields: dict[str, list[str]] = {}
+    for p in problems:
+        fields.setdefault(p.field, []).append(p.message)
+    first = problems[0]
+    error = DomainError(first.message, code=first.code, fields=fields)
+    error.codes = [p.code for p in problems]
+    raise error
+
+
+def weekdays_mask(days) -> int:
+    """ISO weekday numbers (1 = Monday ... 7 = Sunday) -> the model's bitmask."""
+    mask = 0
+    for day in days:
+        if not isinstance(day, int) or not 1 <= day <= 7:
+            raise DomainError(
+                _("星期须为 1（星期一）到 7（星期日）。"), code="invalid", field="weekdays"
+            )
+        mask |= 1 << (day - 1)
+    return mask
+
+
+def weekdays_list(mask: int) -> list[int]:
+    return [day for day in range(1, 8) if mask & (1 << (day - 1))]

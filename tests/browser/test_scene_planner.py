@@ -1,0 +1,84 @@
+"""An operator adds an evening commercial scene in the planner; residents see it."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scenes.models import Scene
+from scenes.rules import kind_defaults
+from spaces.models import OpeningHours
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def teahouse(venue, room):
+    # Open every day, holidays included, so the test reads the same on any date.
+    venue.holiday_policy = "as_usual"
+    venue.save()
+    for day in range(7):
+        OpeningHours.objects.create(venue=venue, day=day, opens=dt.time(9), closes=dt.time(22))
+    Scene.objects.create(
+        venue=venue,
+        kind="public",
+        name="公益时段",
+        starts=dt.time(9),
+        ends=dt.time(18),
+        valid_from=dt.date(2020, 1, 1),
+        **kind_defaults("public"),
+    )
+    return venue
+
+
+def test_operator_creates_an_evening_scene_and_residents_see_it(
+    signed_in_page, live_server, teahouse, operator
+):
+    page = signed_in_page(operator)
+    page.goto(f"{live_server.url}/operate/venues/{teahouse.pk}/scenes/")
+    assert page.locator(".scene-block.scene-public").first.is_visible()
+
+    page.get_by_role("link", name="新建场景").click()
+    form = page.locator("#scene-editor form")
+    form.wait_for()
+    assert "新建场景" in form.inner_text()
+    page.fill("#id_name", "夜间棋牌")
+    page.fill("#id_description", "棋牌、休闲茶饮")
+    page.check("input[name=kind][value=commercial]")
+    page.fill("#id_starts", "18:00")
+    page.fill("#id_ends", "22:00")
+    page.get_by_role("button", name="保存场景").click()
+
+    page.get_by_text("场景“夜间棋牌”已创建。").wait_for()
+    blocks = page.locator(".scene-block.scene-commercial")
+    # This week, from today (the new scene's first day) to Sunday.
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    assert blocks.count() == 7 - today.weekday()
+    assert "18:00-22:00" in blocks.first.inner_text()
+    # Placed by planner.js: the block's box sits below the day scene's.
+    day_box = page.locator(".scene-block.scene-public").first.bounding_box()
+    evening_box = blocks.first.bounding_box()
+    assert evening_box["y"] >= day_box["y"] + day_box["height"] - 1
+    scene = Scene.objects.get(name="夜间棋牌")
+    assert (scene.kind, scene.price_per_hour_fen, scene.starts) == (
+        "commercial",
+        2000,
+        dt.time(18),
+    )
+
+    # A clash is explained inside the form, without leaving the page.
+    page.get_by_role("link", name="新建场景").click()
+    page.locator("#scene-editor form").wait_for()
+    page.fill("#id_name", "夜校")
+    page.fill("#id_starts", "20:00")
+    page.fill("#id_ends", "21:00")
+    page.get_by_role("button", name="保存场景").click()
+    page.get_by_text("“夜校”与“夜间棋牌”在").wait_for()
+    assert page.input_value("#id_name") == "夜校"
+
+    page.goto(f"{live_server.url}/venues/{teahouse.pk}/")
+    strip = page.locator(".scene-week")
+    assert strip.is_visible()
+    assert strip.get_by_text("18:00-22:00 夜间棋牌").first.is_visible()
+    assert page.locator(".scene-band.scene-commercial").count() == 7
+    assert page.locator(".scene-now-line").is_visible()
