@@ -245,3 +245,48 @@ def test_writes_need_an_operator_of_that_venue(operator_client, other_client, an
     assert operator_client.delete(f"/api/scenes/{evening.pk}").status_code == 403
     assert operator_client.get(f"/api/venues/{other.pk}/scenes").status_code == 403
     assert Scene.objects.count() == 1
+
+
+@at(2026, 10, 1, 10, 0)
+def test_change_affecting_bookings_is_409_listing_them(operator_client, teahouse, room):
+    from scenes.impact import ImpactItem, register_impact_provider, unregister_impact_provider
+
+    item = ImpactItem(
+        kind="booking",
+        id=41,
+        room_id=room.pk,
+        starts_at=dt.datetime(2026, 10, 9, 19, tzinfo=SH),
+        ends_at=dt.datetime(2026, 10, 9, 21, tzinfo=SH),
+        label="10月9日 19:00-21:00 议事茶亭 · 张阿姨",
+        reason="该时段将不再开放预约",
+        resident_id=7,
+    )
+    kept = []
+    register_impact_provider(
+        "api-test",
+        find=lambda change: [item],
+        keep=lambda items, *, change, user: kept.extend(i.id for i in items),
+        cancel=lambda items, *, change, user, message: None,
+    )
+    try:
+        evening = Scene.objects.get(kind="commercial")
+        asked = operator_client.delete(f"/api/scenes/{evening.pk}")
+        assert asked.status_code == 409
+        assert asked.json()["affected"] == [
+            {
+                "kind": "booking",
+                "id": 41,
+                "room_id": room.pk,
+                "starts_at": "2026-10-09T19:00:00+08:00",
+                "ends_at": "2026-10-09T21:00:00+08:00",
+                "label": "10月9日 19:00-21:00 议事茶亭 · 张阿姨",
+                "reason": "该时段将不再开放预约",
+                "resident_id": 7,
+            }
+        ]
+        assert Scene.objects.filter(pk=evening.pk).exists()
+        kept_response = operator_client.delete(f"/api/scenes/{evening.pk}?on_conflict=keep")
+        assert kept_response.status_code == 204
+        assert kept == [41]
+    finally:
+        unregister_impact_provider("api-test")

@@ -278,3 +278,20 @@ def test_venue_now_gives_current_and_next_segment_per_room(venue, room):
     late = venue_now(venue=venue, at=dt.datetime(2026, 9, 28, 23, tzinfo=SH))[0]
     assert late.is_open is False
     assert compact([late.next]) == [("09-29 09:00", "09-29 18:00", "scene", "公益时段")]
+
+
+def test_one_off_scene_past_closing_time_is_flagged_on_its_date_only(venue, room):
+    weekly_hours(venue, T(9), T(21))
+    special = make_scene(
+        venue,
+        kind="commercial",
+        name="中秋晚会",
+        starts=T(19),
+        ends=T(22),
+        one_off_date=D(2026, 10, 9),
+        valid_from=D(2026, 10, 9),
+    )
+    notes = scene_clipping(scene=special, start=D(2026, 10, 5), end=D(2026, 10, 12))
+    assert [(n.date, n.message) for n in notes] == [
+        (D(2026, 10, 9), "“中秋晚会”在 10月9日 超出开放时间，已截断")
+    ]

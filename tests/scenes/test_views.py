@@ -239,3 +239,10 @@ def test_venue_without_scenes_shows_no_scene_panels(anonymous, venue, room):
     html = anonymous.get(f"/venues/{venue.pk}/").content.decode()
     assert "本周场景" not in html
     assert "现在：" not in html
+
+
+def test_cancel_closes_the_htmx_editor(operator_client, venue):
+    response = operator_client.get(
+        planner_url(venue), {"close": "1"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="scene-editor"
+    )
+    assert (response.status_code, response.content) == (200, b"")
