@@ -6,9 +6,19 @@ class ScenesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
         from scenes.event_views import venue_events_panel
         from scenes.panels import now_panel, week_panel
-        from spaces.extensions import register_venue_panel
+        from spaces.extensions import register_operator_link, register_venue_panel
+
+        register_operator_link("scenes", label=_("场景安排"), url_name="scenes:planner", order=30)
+        register_operator_link(
+            "events", label=_("活动"), url_name="scenes:operate-events", order=40
+        )
+        register_operator_link(
+            "groups", label=_("自组织审核"), url_name="scenes:operate-groups", order=50
+        )
 
         # "现在：公益时段（至 18:00），之后：商业时段" under the open/closed badge, and the
         # coming week's scene bands right after the opening hours.

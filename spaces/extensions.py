@@ -51,3 +51,25 @@ def render_venue_panels(request: HttpRequest, venue: Venue) -> dict[str, list[Sa
         html = render_to_string(panel.template, {"venue": venue, **context}, request=request)
         rendered.setdefault(panel.slot, []).append(mark_safe(html))  # noqa: S308 - rendered by our own templates
     return rendered
+
+
+@dataclass(frozen=True)
+class OperatorLink:
+    section: str
+    label: object  # a lazy translation
+    url_name: str
+    order: int
+
+
+_operator_links: dict[str, OperatorLink] = {}
+
+
+def register_operator_link(section: str, *, label, url_name: str, order: int = 50) -> None:
+    """Add a tab to the operator's venue navigation; ``url_name`` takes the venue id."""
+    _operator_links[section] = OperatorLink(
+        section=section, label=label, url_name=url_name, order=order
+    )
+
+
+def operator_links() -> list[OperatorLink]:
+    return sorted(_operator_links.values(), key=lambda link: (link.order, link.section))

@@ -50,3 +50,10 @@ def hhmm(value, base_date=None):
     if base_date is not None and local.date() > base_date:
         return _("次日%(time)s") % {"time": text}
     return text
+
+
+@register.simple_tag
+def operator_links():
+    from spaces.extensions import operator_links as links
+
+    return links()

@@ -154,3 +154,12 @@ def test_geocode_action_fills_coordinates_without_saving(operator_client, venue,
 
 def fake_geocoder(address):
     return (30.71, 104.1)
+
+
+def test_operator_navigation_shows_tabs_registered_by_later_apps(operator_client, venue):
+    from spaces.extensions import operator_links
+
+    html = operator_client.get(f"/operate/venues/{venue.pk}/hours/").content.decode()
+    for link in operator_links():
+        assert str(link.label) in html
+    assert "场景安排" in html  # scenes registers its planner tab in AppConfig.ready()
