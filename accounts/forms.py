@@ -3,8 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.forms import NoLabelSuffixMixin
 
-class PhoneForm(forms.Form):
+
+class PhoneForm(NoLabelSuffixMixin, forms.Form):
     phone = forms.CharField(
         label=_("手机号"),
         max_length=40,
@@ -24,7 +26,7 @@ class PhoneForm(forms.Form):
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(NoLabelSuffixMixin, forms.Form):
     phone = forms.CharField(max_length=40, widget=forms.HiddenInput)
     code = forms.CharField(
         label=_("验证码"),
@@ -43,7 +45,7 @@ class CodeForm(forms.Form):
     )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(NoLabelSuffixMixin, forms.Form):
     display_name = forms.CharField(
         label=_("称呼"),
         max_length=40,
@@ -53,7 +55,7 @@ class ProfileForm(forms.Form):
     )
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(NoLabelSuffixMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("我确认注销账户，并删除我的全部记录"),
         error_messages={"required": _("请勾选确认后再注销。")},

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.forms import NoLabelSuffixMixin
 from scenes.selectors.groups import groups_approved_at
 from scenes.services.events import MAX_WEEKS
 from spaces.models import Venue
@@ -19,7 +20,7 @@ def split_phones(text: str) -> list[str]:
     return [p.strip() for p in _PHONE_SEPARATORS.split(text or "") if p.strip()]
 
 
-class GroupForm(forms.Form):
+class GroupForm(NoLabelSuffixMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=60)
     description = forms.CharField(
         label=_("简介"),
@@ -39,7 +40,7 @@ class GroupForm(forms.Form):
         return split_phones(self.cleaned_data.get("members", ""))
 
 
-class MembersForm(forms.Form):
+class MembersForm(NoLabelSuffixMixin, forms.Form):
     members = forms.CharField(
         label=_("添加成员手机号"),
         widget=forms.Textarea(attrs={"rows": 3, "inputmode": "tel"}),
@@ -50,7 +51,7 @@ class MembersForm(forms.Form):
         return split_phones(self.cleaned_data.get("members", ""))
 
 
-class ApprovalRequestForm(forms.Form):
+class ApprovalRequestForm(NoLabelSuffixMixin, forms.Form):
     venue = forms.ModelChoiceField(
         label=_("申请在哪个场馆活动"),
         queryset=Venue.objects.filter(is_published=True).order_by("name"),
@@ -58,7 +59,7 @@ class ApprovalRequestForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(NoLabelSuffixMixin, forms.Form):
     note = forms.CharField(
         label=_("备注（告诉负责人）"),
         max_length=200,
@@ -66,7 +67,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class EventPublishForm(forms.Form):
+class EventPublishForm(NoLabelSuffixMixin, forms.Form):
     title = forms.CharField(label=_("活动名称"), max_length=80)
     room = forms.ModelChoiceField(label=_("功能室"), queryset=None, empty_label=None)
     organiser_group = forms.ModelChoiceField(
@@ -113,7 +114,7 @@ class EventPublishForm(forms.Form):
         )
 
 
-class EventCancelForm(forms.Form):
+class EventCancelForm(NoLabelSuffixMixin, forms.Form):
     reason = forms.CharField(
         label=_("取消原因（会告知已报名的居民）"), max_length=200, required=False
     )

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.forms import NoLabelSuffixMixin
 from scenes.models import DayFilter, Scene, SceneKind, WhoMayBook
 from scenes.rules import RULE_FIELDS, weekdays_list, weekdays_mask
 
@@ -42,7 +43,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SceneForm(forms.Form):
+class SceneForm(NoLabelSuffixMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=60)
     description = forms.CharField(
         label=_("简介（居民可见）"),
