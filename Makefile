@@ -55,6 +55,7 @@ lint: $(STAMP)
 
 test: $(STAMP) compile-messages lint
 	$(MANAGE) makemigrations --check --dry-run
+	$(PY) scripts/check_messages.py
 	$(PY) scripts/test_lanes.py $(LANES)
 
 # Production-like, on plain http: hashed static files served by whitenoise, gunicorn, the
@@ -77,9 +78,14 @@ run: $(STAMP) compile-messages
 bench: $(STAMP)
 	$(PY) bench/api_latency.py
 
+# A stable catalogue: file-only locations and no POT-Creation-Date, so a diff shows only
+# strings that changed. djangojs.po appears only once static/js calls gettext().
+# scripts/check_messages.py runs the same makemessages options; keep them in step.
+MAKEMESSAGES := $(MANAGE) makemessages --locale en --add-location file --no-obsolete $(IGNORE) --ignore='*.egg-info'
 messages: $(STAMP)
-	$(MANAGE) makemessages --locale en $(IGNORE) --no-obsolete
-	$(MANAGE) makemessages --locale en --domain djangojs $(IGNORE) --no-obsolete
+	$(MAKEMESSAGES)
+	$(MAKEMESSAGES) --domain djangojs
+	sed -i '/^"POT-Creation-Date: /d' locale/en/LC_MESSAGES/*.po
 	$(MANAGE) compilemessages $(IGNORE)
 
 clean:
