@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from scenes.models import Event, Group, GroupVenueApproval
-from scenes.services.events import event_publish, event_register
+from scenes.services.events import event_publish
 from scenes.services.groups import group_approval_decide, group_create, group_request_approval
+from scenes.services.registrations import event_register
 from spaces.models import Venue, VenueRole
 
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -31,6 +31,7 @@ from scenes.selectors import events as event_selectors
 from scenes.selectors import groups as group_selectors
 from scenes.services import events as event_services
 from scenes.services import groups as group_services
+from scenes.services import registrations as registration_services
 from spaces.models import Venue
 from spaces.operator_views import operator_view
 
@@ -51,7 +52,7 @@ def card_context(request: HttpRequest, events, *, compact: bool = False) -> list
     cards = []
     for event in events:
         registration = mine.get(event.pk)
-        position = event_services.waitlist_position(registration) if registration else None
+        position = registration_services.waitlist_position(registration) if registration else None
         cards.append(
             {"event": event, "registration": registration, "position": position, "compact": compact}
         )
@@ -113,12 +114,12 @@ def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
         return redirect("scenes:event-detail", event_id=event_id)
     event = _event_or_404(event_id)
     try:
-        registration = event_services.event_register(user=request.user, event=event)
+        registration = registration_services.event_register(user=request.user, event=event)
     except DomainError as exc:
         return _after_registration_change(request, event_id, flash=str(exc.message), ok=False)
     if registration.status == registration.Status.WAITLISTED:
         flash = _("名额已满，你已加入候补（第 %(n)s 位），有人取消时会自动递补。") % {
-            "n": event_services.waitlist_position(registration)
+            "n": registration_services.waitlist_position(registration)
         }
     else:
         flash = _("报名成功。")
@@ -131,7 +132,7 @@ def event_unregister(request: HttpRequest, event_id: int) -> HttpResponse:
         return redirect("scenes:event-detail", event_id=event_id)
     event = _event_or_404(event_id)
     try:
-        result = event_services.event_unregister(user=request.user, event=event)
+        result = registration_services.event_unregister(user=request.user, event=event)
     except DomainError as exc:
         return _after_registration_change(request, event_id, flash=str(exc.message), ok=False)
     if result.registration.status == result.registration.Status.CANCELLED and result.promoted:

@@ -17,6 +17,7 @@ from scenes.selectors import events as event_selectors
 from scenes.selectors import groups as group_selectors
 from scenes.services import events as event_services
 from scenes.services import groups as group_services
+from scenes.services import registrations as registration_services
 from spaces.selectors import room_get, venue_get
 
 router = Router(tags=["groups and events"])
@@ -173,7 +174,7 @@ def registration_payload(registration: EventRegistration) -> dict:
         "id": registration.pk,
         "event_id": registration.event_id,
         "status": registration.status,
-        "waitlist_position": event_services.waitlist_position(registration),
+        "waitlist_position": registration_services.waitlist_position(registration),
         "created_at": registration.created_at,
         "promoted_at": registration.promoted_at,
         "cancelled_at": registration.cancelled_at,
@@ -288,13 +289,13 @@ def cancel_event(request: HttpRequest, event_id: int, payload: EventCancelIn):
 def register(request: HttpRequest, event_id: int):
     """Take a seat; when the event is full the resident joins the waitlist (status
     "waitlisted" with a position) and is promoted automatically when a seat frees up."""
-    registration = event_services.event_register(user=request.user, event=_event(event_id))
+    registration = registration_services.event_register(user=request.user, event=_event(event_id))
     return Status(201, registration_payload(registration))
 
 
 @router.delete("/events/{event_id}/registrations/me", response=RegistrationOut, auth=resident_auth)
 def unregister(request: HttpRequest, event_id: int):
-    result = event_services.event_unregister(user=request.user, event=_event(event_id))
+    result = registration_services.event_unregister(user=request.user, event=_event(event_id))
     return registration_payload(result.registration)
 
 

@@ -1,1 +1,2 @@
-"""Writes for scenes (services/scenes.py), groups (groups.py) and events (events.py)."""
+"""Writes for scenes (services/scenes.py), groups (groups.py), events (events.py) and
+event registration and the waitlist (registrations.py)."""

@@ -1,9 +1,8 @@
-"""Writes for events (活动): publishing, cancelling, registration and the waitlist.
+"""Writes for events (活动): publishing and cancelling.
 
-Seats are counted while the event's row is locked, in the same transaction that adds or
-frees a seat: PostgreSQL honours SELECT ... FOR UPDATE, and SQLite takes its write lock at
-BEGIN (transaction_mode IMMEDIATE in settings), so two cancellations for one event cannot
-both promote the same waiting resident, nor promote past the capacity.
+Registration and the waitlist live in scenes.services.registrations. Both modules change
+an event only while holding its row lock (``locked_event``) inside the write's
+transaction, so a cancellation and a registration for the same event never interleave.
 """
 
 from __future__ import annotations
@@ -12,14 +11,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.errors import Conflict, DomainError, NotFound
 from scenes.models import Event, EventRegistration, EventSeries, Group, SceneKind
 from scenes.selectors.groups import group_can_book_at
-from scenes.services.groups import require_resident
 from spaces.models import Room, Venue
 from spaces.permissions import venue_require_operator
 
@@ -53,18 +51,11 @@ class CancelResult:
     notices: list[Notice] = field(default_factory=list)
 
 
-@dataclass
-class UnregisterResult:
-    registration: EventRegistration
-    promoted: list[EventRegistration] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-
-
 def _local(at: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return at.astimezone(zone)
 
 
-def _when(event_start: dt.datetime, zone: ZoneInfo) -> str:
+def when_text(event_start: dt.datetime, zone: ZoneInfo) -> str:
     local = _local(event_start, zone)
     return _("%(month)s月%(day)s日 %(time)s") % {
         "month": local.month,
@@ -271,7 +262,7 @@ def _publish_error(problems, *, weeks: int, zone: ZoneInfo) -> DomainError:
     else:
         parts = [
             _("第 %(week)s 周（%(when)s）%(problem)s")
-            % {"week": week, "when": _when(start, zone), "problem": problem.message}
+            % {"week": week, "when": when_text(start, zone), "problem": problem.message}
             for week, start, problem in problems
         ]
         message = _("无法发布，以下各周有问题，所有活动均未保存：%(parts)s。") % {
@@ -281,114 +272,11 @@ def _publish_error(problems, *, weeks: int, zone: ZoneInfo) -> DomainError:
     return cls(message, code=first.code, field=first.field)
 
 
-def _locked_event(event: Event) -> Event:
+def locked_event(event: Event) -> Event:
     try:
         return Event.objects.select_for_update().select_related("venue").get(pk=event.pk)
     except Event.DoesNotExist:
         raise NotFound(_("找不到该活动。"), code="event_not_found") from None
-
-
-def _registered_count(event: Event) -> int:
-    return EventRegistration.objects.filter(event=event, status=Registration.REGISTERED).count()
-
-
-def waitlist_position(registration: EventRegistration) -> int | None:
-    """1 for the next resident to get a seat; None unless waitlisted."""
-    if registration.status != Registration.WAITLISTED:
-        return None
-    ahead = (
-        EventRegistration.objects.filter(
-            event_id=registration.event_id, status=Registration.WAITLISTED
-        )
-        .filter(created_at__lte=registration.created_at)
-        .exclude(created_at=registration.created_at, pk__gte=registration.pk)
-        .count()
-    )
-    return ahead + 1
-
-
-def event_register(*, user, event: Event) -> EventRegistration:
-    """Take a seat, or a place on the waitlist when the event is full.
-
-    Returns the registration (status "registered" or "waitlisted"); refused for a cancelled
-    event, one that has started, or a resident who is already registered or waiting.
-    """
-    require_resident(user)
-    with transaction.atomic():
-        event = _locked_event(event)
-        if event.status == Event.Status.CANCELLED:
-            raise Conflict(_("该活动已取消，不能报名。"), code="event_cancelled")
-        if event.starts_at <= timezone.now():
-            raise Conflict(_("该活动已开始或已结束，不能报名。"), code="event_past")
-        if (
-            EventRegistration.objects.filter(event=event, resident=user)
-            .exclude(status=Registration.CANCELLED)
-            .exists()
-        ):
-            raise Conflict(_("你已报名该活动。"), code="already_registered")
-        status = (
-            Registration.REGISTERED
-            if _registered_count(event) < event.capacity
-            else Registration.WAITLISTED
-        )
-        try:
-            with transaction.atomic():
-                registration = EventRegistration.objects.create(
-                    event=event, resident=user, status=status
-                )
-        except IntegrityError:
-            # A double tap that slipped past the check (the partial unique index decides).
-            raise Conflict(_("你已报名该活动。"), code="already_registered") from None
-    return registration
-
-
-def _promote(event: Event, *, now: dt.datetime) -> list[EventRegistration]:
-    """Fill free seats from the waitlist, first come first served. Call under the lock."""
-    free = event.capacity - _registered_count(event)
-    if free <= 0:
-        return []
-    waiting = list(
-        EventRegistration.objects.filter(event=event, status=Registration.WAITLISTED)
-        .select_related("resident")
-        .order_by("created_at", "pk")[:free]
-    )
-    for registration in waiting:
-        registration.status = Registration.REGISTERED
-        registration.promoted_at = now
-        registration.save(update_fields=["status", "promoted_at"])
-    return waiting
-
-
-def event_unregister(*, user, event: Event) -> UnregisterResult:
-    """Give up a seat or a waitlist place; the first waiting resident gets the seat."""
-    require_resident(user)
-    now = timezone.now()
-    with transaction.atomic():
-        event = _locked_event(event)
-        registration = (
-            EventRegistration.objects.filter(event=event, resident=user)
-            .exclude(status=Registration.CANCELLED)
-            .first()
-        )
-        if registration is None:
-            raise NotFound(_("你没有报名该活动。"), code="not_registered")
-        if event.status == Event.Status.PUBLISHED and event.starts_at <= now:
-            raise Conflict(_("活动已开始，不能取消报名。"), code="event_past")
-        registration.status = Registration.CANCELLED
-        registration.cancelled_at = now
-        registration.save(update_fields=["status", "cancelled_at"])
-        promoted = _promote(event, now=now) if event.status == Event.Status.PUBLISHED else []
-    zone = ZoneInfo(event.venue.time_zone)
-    notices = [
-        Notice(
-            resident_id=r.resident_id,
-            phone_masked=r.resident.phone_masked,
-            message=_("有人取消了报名，你已从候补转为报名成功：%(title)s（%(when)s）。")
-            % {"title": event.title, "when": _when(event.starts_at, zone)},
-        )
-        for r in promoted
-    ]
-    return UnregisterResult(registration=registration, promoted=promoted, notices=notices)
 
 
 def event_cancel(
@@ -405,7 +293,7 @@ def event_cancel(
     )
     now = timezone.now()
     with transaction.atomic():
-        event = _locked_event(event)
+        event = locked_event(event)
         if event.status == Event.Status.CANCELLED:
             raise Conflict(_("该活动已取消。"), code="event_cancelled")
         if event.ends_at <= now:
@@ -437,7 +325,7 @@ def event_cancel(
             EventRegistration.objects.filter(pk__in=[r.pk for r in active]).update(
                 status=Registration.CANCELLED, cancelled_at=now
             )
-            when = _when(target.starts_at, zone)
+            when = when_text(target.starts_at, zone)
             for r in active:
                 if reason:
                     text = _("活动“%(title)s”（%(when)s）已取消，原因：%(reason)s。") % {

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from scenes.models import Event, EventRegistration
-from scenes.services.events import event_register
+from scenes.services.registrations import event_register
 from tests.factories import ResidentFactory, RoomFactory, VenueFactory
 
 pytestmark = pytest.mark.browser

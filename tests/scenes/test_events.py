@@ -13,14 +13,9 @@ from django.db import connections
 from linli.errors import Conflict, DomainError, NotFound, PermissionDenied
 from scenes.models import Event, EventRegistration, EventSeries
 from scenes.selectors.events import event_get, events_upcoming, registrations_for_resident
-from scenes.services.events import (
-    event_cancel,
-    event_publish,
-    event_register,
-    event_unregister,
-    waitlist_position,
-)
+from scenes.services.events import event_cancel, event_publish
 from scenes.services.groups import group_approval_decide, group_create, group_request_approval
+from scenes.services.registrations import event_register, event_unregister, waitlist_position
 from tests.factories import (
     ResidentFactory,
     RoomFactory,

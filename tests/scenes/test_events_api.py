@@ -9,8 +9,8 @@ import time_machine
 from django.test import Client
 
 from scenes.models import Event, EventRegistration, Group, GroupVenueApproval
-from scenes.services.events import event_register
 from scenes.services.groups import group_create, group_request_approval
+from scenes.services.registrations import event_register
 from tests.factories import (
     ResidentFactory,
     UserFactory,
