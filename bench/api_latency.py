@@ -37,8 +37,9 @@ ENDPOINTS = [
     ("GET", "/api/venues?near=30.705,104.092", "anonymous"),
     ("GET", "/api/venues/{venue_id}", "anonymous"),
     ("GET", "/api/venues/{venue_id}/hours?from={today}&to={next_week}", "anonymous"),
-    ("GET", "/api/venues/{venue_id}/scenes", "anonymous"),
-    ("GET", "/api/venues/{venue_id}/timeline?date={today}", "anonymous"),
+    ("GET", "/api/venues/{venue_id}/now", "anonymous"),
+    ("GET", "/api/rooms/{room_id}/timeline?from={today}&to={next_week}", "anonymous"),
+    ("GET", "/api/venues/{venue_id}/scenes", "operator"),
     ("GET", "/api/rooms/{room_id}/availability?date={today}", "anonymous"),
     ("GET", "/api/venues/{venue_id}/events", "anonymous"),
     ("GET", "/api/bookings", "resident"),
@@ -83,8 +84,8 @@ def build_dataset() -> dict:
     if missing > 0:
         from tests.factories import OpeningHoursFactory, RoomFactory, VenueFactory
 
-        for _ in range(missing):
-            venue = VenueFactory()
+        for i in range(missing):
+            venue = VenueFactory(name=f"基准场馆{i + 1}")
             for order in range(4):
                 RoomFactory(venue=venue, order=order)
             for day in range(7):
