@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from linli.dates import month_day
 from scenes.models import DayFilter, Scene
 from spaces.calendar import DayInfo, day_info, days_info, is_year_announced
 
@@ -164,10 +165,7 @@ class Overlap:
             times += _("次日")
         times += f"{end:%H:%M}"
         dated = self.other.one_off_date is not None
-        if dated:
-            day = _("%(month)s月%(day)s日") % {"month": start.month, "day": start.day}
-        else:
-            day = _(WEEKDAYS_SHORT[start.weekday()])
+        day = month_day(start) if dated else _(WEEKDAYS_SHORT[start.weekday()])
         return f"{day} {times}"
 
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from linli.dates import month_day
 from scenes.models import Scene, SceneKind
 from scenes.occurrences import ONE_DAY, UTC, Occurrence, SceneEntry, occurrences
 from scenes.rules import MINUTES_PER_DAY, EffectiveRules, effective_rules, window_minutes
@@ -302,7 +303,7 @@ class ClipNote:
     def message(self) -> str:
         values = {
             "scene": self.scene.name,
-            "date": _("%(month)s月%(day)s日") % {"month": self.date.month, "day": self.date.day},
+            "date": month_day(self.date),
         }
         if self.room_names:
             values["scene"] += _("（%(rooms)s）") % {"rooms": "、".join(self.room_names)}

@@ -210,3 +210,25 @@ def test_translations_use_english_punctuation():
     ]
 
     assert not offenders, "\n".join(offenders)
+
+
+def test_dates_read_naturally_in_each_language():
+    import datetime as dt
+
+    from django.utils import translation
+
+    from linli.dates import full_date, month_day, month_day_time
+
+    day = dt.datetime(2026, 10, 8, 9, 0)
+    with translation.override("zh-hans"):
+        assert (month_day(day), full_date(day), month_day_time(day)) == (
+            "10月8日",
+            "2026年10月8日",
+            "10月8日 09:00",
+        )
+    with translation.override("en"):
+        assert (month_day(day), full_date(day), month_day_time(day)) == (
+            "8 Oct",
+            "8 Oct 2026",
+            "8 Oct 09:00",
+        )

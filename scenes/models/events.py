@@ -6,6 +6,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.dates import month_day, month_day_time
+
 
 class EventSeries(models.Model):
     """Ties together the occurrences of an event published "weekly for N weeks"."""
@@ -118,11 +120,10 @@ class Event(models.Model):
 
         zone = ZoneInfo(self.venue.time_zone)
         start, end = self.starts_at.astimezone(zone), self.ends_at.astimezone(zone)
-        day = gettext("%(month)s月%(day)s日") % {"month": start.month, "day": start.day}
+        day = month_day(start)
         end_text = f"{end:%H:%M}"
         if end.date() != start.date():
-            end_text = gettext("%(month)s月%(day)s日") % {"month": end.month, "day": end.day}
-            end_text += f" {end:%H:%M}"
+            end_text = month_day_time(end)
         return f"{day} {gettext(WEEKDAYS_SHORT[start.weekday()])} {start:%H:%M}–{end_text}"
 
     @property

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.dates import month_day_time
 from linli.errors import DomainError, NotFound
 from scenes.models import Scene, SceneKind
 from scenes.resolution import (
@@ -96,11 +97,7 @@ def format_until(moment: dt.datetime, now: dt.datetime) -> str:
         return time
     if days == 1:
         return _("次日%(time)s") % {"time": time}
-    return _("%(month)s月%(day)s日 %(time)s") % {
-        "month": moment.month,
-        "day": moment.day,
-        "time": time,
-    }
+    return month_day_time(moment)
 
 
 def _segment_name(segment: Segment) -> str:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.dates import month_day_time
 from linli.errors import Conflict, DomainError, NotFound
 from scenes.models import Event, EventRegistration, EventSeries, Group, SceneKind
 from scenes.selectors.groups import group_can_book_at
@@ -57,11 +58,7 @@ def _local(at: dt.datetime, zone: ZoneInfo) -> dt.datetime:
 
 def when_text(event_start: dt.datetime, zone: ZoneInfo) -> str:
     local = _local(event_start, zone)
-    return _("%(month)s月%(day)s日 %(time)s") % {
-        "month": local.month,
-        "day": local.day,
-        "time": f"{local:%H:%M}",
-    }
+    return month_day_time(local)
 
 
 def weekly_occurrences(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from linli.dates import month_day_time
 from spaces.calendar import DayInfo
 
 UTC = dt.UTC
@@ -130,8 +131,4 @@ def _format_when(target: dt.datetime, now: dt.datetime) -> str:
             "weekday": _(WEEKDAYS_SHORT[target.weekday()]),
             "time": time,
         }
-    return _("%(month)s月%(day)s日 %(time)s") % {
-        "month": target.month,
-        "day": target.day,
-        "time": time,
-    }
+    return month_day_time(target)
