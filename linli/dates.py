@@ -20,3 +20,11 @@ def full_date(value: dt.date | dt.datetime) -> str:
 
 def month_day_time(value: dt.datetime) -> str:
     return date_format(value, pgettext("date format: month, day and time", "n月j日 H:i"))
+
+
+def time_range(start: dt.time | dt.datetime, end: dt.time | dt.datetime, overnight: bool) -> str:
+    """18:00-22:00, or 18:00-次日02:00 / 18:00–02:00 (next day) when it runs past midnight."""
+    values = {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+    if overnight:
+        return pgettext("time range past midnight", "%(start)s-次日%(end)s") % values
+    return f"{values['start']}-{values['end']}"

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from linli.dates import month_day
+from linli.dates import month_day, time_range
 from scenes.models import DayFilter, Scene
 from spaces.calendar import DayInfo, day_info, days_info, is_year_announced
 
@@ -160,10 +160,7 @@ class Overlap:
     def when(self) -> str:
         """ "周五 18:00-22:00" for weekly scenes, "10月1日 18:00-22:00" when one is dated."""
         start, end = self.start, self.end
-        times = f"{start:%H:%M}-"
-        if end.date() > start.date():
-            times += _("次日")
-        times += f"{end:%H:%M}"
+        times = time_range(start, end, end.date() > start.date())
         dated = self.other.one_off_date is not None
         day = month_day(start) if dated else _(WEEKDAYS_SHORT[start.weekday()])
         return f"{day} {times}"

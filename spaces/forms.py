@@ -5,7 +5,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from linli.forms import NoLabelSuffixMixin
 from spaces.models import AccessibilityFeature, HolidayPolicy, Venue, VenueKind
@@ -52,7 +52,8 @@ def format_intervals(rows) -> str:
     parts = []
     for r in rows:
         end = f"{r.closes:%H:%M}"
-        parts.append(f"{r.opens:%H:%M}-{'次日' if r.overnight else ''}{end}")
+        marker = pgettext("overnight marker typed in hours, e.g. 18:00-次日02:00", "次日")
+        parts.append(f"{r.opens:%H:%M}-{marker if r.overnight else ''}{end}")
     return ", ".join(parts)
 
 

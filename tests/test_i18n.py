@@ -232,3 +232,20 @@ def test_dates_read_naturally_in_each_language():
             "8 Oct 2026",
             "8 Oct 09:00",
         )
+
+
+def test_overnight_ranges_read_naturally_and_the_form_marker_round_trips():
+    import datetime as dt
+
+    from django.utils import translation
+
+    from linli.dates import time_range
+    from spaces.forms import format_intervals, parse_intervals
+    from spaces.models import OpeningHours
+
+    row = OpeningHours(day=4, opens=dt.time(18), closes=dt.time(2), overnight=True)
+    for language, shown in (("zh-hans", "18:00-次日02:00"), ("en", "18:00–02:00 (next day)")):
+        with translation.override(language):
+            assert time_range(row.opens, row.closes, True) == shown
+            typed = format_intervals([row])
+            assert parse_intervals(typed) == [(dt.time(18), dt.time(2), True)]

@@ -5,3 +5,8 @@ from linli import dates
 register = template.Library()
 register.filter("month_day", dates.month_day)
 register.filter("full_date", dates.full_date)
+
+
+@register.simple_tag
+def time_range(start, end, overnight=False):
+    return dates.time_range(start, end, overnight)
