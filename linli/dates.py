@@ -7,7 +7,37 @@ filter uses), so each language gets its natural order without a language check i
 import datetime as dt
 
 from django.utils.dateformat import format as date_format
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, gettext_noop, pgettext
+
+WEEKDAYS_SHORT = [
+    gettext_noop("周一"),
+    gettext_noop("周二"),
+    gettext_noop("周三"),
+    gettext_noop("周四"),
+    gettext_noop("周五"),
+    gettext_noop("周六"),
+    gettext_noop("周日"),
+]
+
+WEEKDAYS_LONG = [
+    gettext_noop("星期一"),
+    gettext_noop("星期二"),
+    gettext_noop("星期三"),
+    gettext_noop("星期四"),
+    gettext_noop("星期五"),
+    gettext_noop("星期六"),
+    gettext_noop("星期日"),
+]
+
+
+def weekday_name(index: int, *, short: bool = False) -> str:
+    """The translated name of weekday ``index`` (0 = Monday)."""
+    return gettext((WEEKDAYS_SHORT if short else WEEKDAYS_LONG)[index])
+
+
+def weekday_short(value: dt.date | dt.datetime) -> str:
+    """周一 … 周日 (Mon … Sun)."""
+    return gettext(WEEKDAYS_SHORT[value.weekday()])
 
 
 def month_day(value: dt.date | dt.datetime) -> str:

@@ -18,25 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-
-from linli.dates import month_day, time_range
+from linli.dates import month_day, time_range, weekday_short
 from scenes.models import DayFilter, Scene
 from spaces.calendar import DayInfo, day_info, days_info, is_year_announced
 
 UTC = dt.UTC
 ONE_DAY = dt.timedelta(days=1)
 RECURRING, ONE_OFF = 1, 2
-WEEKDAYS_SHORT = [
-    gettext_noop("周一"),
-    gettext_noop("周二"),
-    gettext_noop("周三"),
-    gettext_noop("周四"),
-    gettext_noop("周五"),
-    gettext_noop("周六"),
-    gettext_noop("周日"),
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +150,7 @@ class Overlap:
         start, end = self.start, self.end
         times = time_range(start, end, end.date() > start.date())
         dated = self.other.one_off_date is not None
-        day = month_day(start) if dated else _(WEEKDAYS_SHORT[start.weekday()])
+        day = month_day(start) if dated else weekday_short(start)
         return f"{day} {times}"
 
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.dates import weekday_name
+
 
 class SceneKind(models.TextChoices):
     PUBLIC = "public", _("公益时段")
@@ -27,9 +29,6 @@ class WhoMayBook(models.TextChoices):
     GROUPS = "groups", _("仅登记的自组织")
     STAFF = "staff", _("仅工作人员")
     WALK_IN = "walk_in", _("不可预约，现场使用")
-
-
-WEEKDAY_LABELS = [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")]
 
 
 class Scene(models.Model):
@@ -122,4 +121,4 @@ class Scene(models.Model):
     @property
     def weekday_labels(self) -> list[str]:
         """ "周一", "周三", ... for the weekdays in the bitmask."""
-        return [str(label) for i, label in enumerate(WEEKDAY_LABELS) if self.weekdays & (1 << i)]
+        return [weekday_name(i, short=True) for i in range(7) if self.weekdays & (1 << i)]

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
+from linli.dates import weekday_name
 from linli.errors import DomainError
 from spaces.calendar import MAX_DATE, MIN_DATE, DayInfo, days_info
 from spaces.hours.rules import ExceptionDay, HoursRules, Span, load_rules
@@ -36,15 +36,6 @@ from spaces.hours.types import UTC, DayKind, DaySchedule, Interval
 from spaces.models import HolidayPolicy, OpeningHours, Room, Venue
 
 ONE_DAY = dt.timedelta(days=1)
-WEEKDAYS_LONG = [
-    gettext_noop("星期一"),
-    gettext_noop("星期二"),
-    gettext_noop("星期三"),
-    gettext_noop("星期四"),
-    gettext_noop("星期五"),
-    gettext_noop("星期六"),
-    gettext_noop("星期日"),
-]
 
 Pair = tuple[dt.datetime, dt.datetime]  # UTC
 
@@ -81,7 +72,7 @@ def _venue_plan(rules: HoursRules, info: DayInfo) -> _Plan:
             weekly.get(paired, ()),
             DayKind.MAKEUP_WORKDAY,
             _("调休上班"),
-            _("调休上班，按%(weekday)s的开放时间") % {"weekday": _(WEEKDAYS_LONG[paired])},
+            _("调休上班，按%(weekday)s的开放时间") % {"weekday": weekday_name(paired)},
         )
     return _Plan(weekly.get(weekday, ()), DayKind.REGULAR, "", "")
 

@@ -7,22 +7,11 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from linli.dates import month_day_time
+from linli.dates import month_day_time, weekday_short
 from spaces.calendar import DayInfo
 
 UTC = dt.UTC
-
-WEEKDAYS_SHORT = [
-    gettext_noop("周一"),
-    gettext_noop("周二"),
-    gettext_noop("周三"),
-    gettext_noop("周四"),
-    gettext_noop("周五"),
-    gettext_noop("周六"),
-    gettext_noop("周日"),
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +117,7 @@ def _format_when(target: dt.datetime, now: dt.datetime) -> str:
         return _("明天 %(time)s") % {"time": time}
     if days_ahead < 7:
         return _("%(weekday)s %(time)s") % {
-            "weekday": _(WEEKDAYS_SHORT[target.weekday()]),
+            "weekday": weekday_short(target),
             "time": time,
         }
     return month_day_time(target)

@@ -18,6 +18,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from linli.dates import WEEKDAYS_LONG
 from spaces.forms import parse_intervals
 from spaces.hours import day_interval_problems
 from spaces.importer.fields import MISSING, Reader
@@ -31,16 +32,7 @@ DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 HOLIDAY_KEY = "holiday"
 SHORTCUTS = {"daily": tuple(range(7)), "weekdays": (0, 1, 2, 3, 4), "weekends": (5, 6)}
 HOURS_KEYS = [*DAYS, HOLIDAY_KEY, *SHORTCUTS]
-DAY_NAMES = [
-    gettext_noop("星期一"),
-    gettext_noop("星期二"),
-    gettext_noop("星期三"),
-    gettext_noop("星期四"),
-    gettext_noop("星期五"),
-    gettext_noop("星期六"),
-    gettext_noop("星期日"),
-    gettext_noop("节假日"),
-]
+DAY_NAMES = [*WEEKDAYS_LONG, gettext_noop("节假日")]
 MINUTES_PER_DAY = 24 * 60
 _SEPARATORS = re.compile(r"[,，、;；]")
 

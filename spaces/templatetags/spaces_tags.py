@@ -1,6 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+
+from linli import dates
 
 register = template.Library()
 
@@ -26,20 +27,9 @@ def photo_srcset(photo):
     return srcset(photo)
 
 
-WEEKDAYS = [
-    gettext_noop("周一"),
-    gettext_noop("周二"),
-    gettext_noop("周三"),
-    gettext_noop("周四"),
-    gettext_noop("周五"),
-    gettext_noop("周六"),
-    gettext_noop("周日"),
-]
-
-
 @register.filter
 def weekday_short(day):
-    return _(WEEKDAYS[day.weekday()])
+    return dates.weekday_short(day)
 
 
 @register.filter
