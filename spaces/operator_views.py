@@ -140,9 +140,6 @@ def room_edit(request, venue, room):
         "order": room.order,
     }
     form = RoomForm(request.POST or None, initial=initial)
-    hours_form = WeeklyHoursForm(
-        None, initial={f"day_{d}": format_intervals(room.hours.filter(day=d)) for d in range(8)}
-    )
     if request.method == "POST" and form.is_valid():
         try:
             services.room_update(user=request.user, room=room, **form.cleaned_data)
@@ -151,7 +148,7 @@ def room_edit(request, venue, room):
         else:
             messages.success(request, _("功能室已保存。"))
             return redirect("spaces:operate-room", room_id=room.pk)
-    return _render(request, "room.html", venue, form=form, room=room, hours_form=hours_form)
+    return _render(request, "room.html", venue, form=form, room=room)
 
 
 @operator_view
