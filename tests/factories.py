@@ -98,3 +98,22 @@ def weekly_hours(venue, opens=dt.time(9, 0), closes=dt.time(21, 0), days=range(7
         OpeningHours.objects.create(venue=venue, room=room, day=d, opens=opens, closes=closes)
         for d in days
     ]
+
+
+def make_scene(venue, *, kind="public", rooms=(), **fields):
+    """A scene with the kind's default booking rules; 09:00-18:00 from 2026-01-01 unless told."""
+    from scenes.models import Scene
+    from scenes.rules import kind_defaults
+
+    values = {
+        "name": {"public": "公益时段", "commercial": "商业时段", "closed": "设备检修"}[kind],
+        "starts": dt.time(9),
+        "ends": dt.time(18),
+        "valid_from": dt.date(2026, 1, 1),
+        **kind_defaults(kind),
+        **fields,
+    }
+    scene = Scene.objects.create(venue=venue, kind=kind, all_rooms=not rooms, **values)
+    if rooms:
+        scene.rooms.set(rooms)
+    return scene

@@ -6,8 +6,7 @@ import pytest
 import time_machine
 
 from scenes.models import Scene
-from scenes.rules import kind_defaults
-from tests.factories import RoomFactory, VenueFactory, weekly_hours
+from tests.factories import RoomFactory, VenueFactory, make_scene, weekly_hours
 
 SH = ZoneInfo("Asia/Shanghai")
 T = dt.time
@@ -18,25 +17,11 @@ def at(*args):
     return time_machine.travel(dt.datetime(*args, tzinfo=SH), tick=False)
 
 
-def scene(venue, kind="public", rooms=(), **fields):
-    values = {
-        "name": "公益时段" if kind == "public" else "商业时段",
-        "starts": T(9),
-        "ends": T(18),
-        "valid_from": D(2026, 1, 1),
-        **kind_defaults(kind),
-        **fields,
-    }
-    obj = Scene.objects.create(venue=venue, kind=kind, all_rooms=not rooms, **values)
-    obj.rooms.set(rooms)
-    return obj
-
-
 @pytest.fixture
 def teahouse(venue, room):
     weekly_hours(venue, T(9), T(22))
-    scene(venue, description="品茶议事、兴趣课程")
-    scene(venue, kind="commercial", starts=T(18), ends=T(22))
+    make_scene(venue, description="品茶议事、兴趣课程")
+    make_scene(venue, kind="commercial", starts=T(18), ends=T(22))
     return venue
 
 
@@ -106,7 +91,7 @@ def test_venue_now_payload(anonymous, teahouse, room):
     cafe = RoomFactory(venue=teahouse, name="咖啡吧台", order=5)
     Scene.objects.filter(kind="public").update(all_rooms=False)
     Scene.objects.get(kind="public").rooms.set([room])
-    scene(teahouse, kind="commercial", name="咖啡", rooms=[cafe], starts=T(9), ends=T(18))
+    make_scene(teahouse, kind="commercial", name="咖啡", rooms=[cafe], starts=T(9), ends=T(18))
     body = anonymous.get(f"/api/venues/{teahouse.pk}/now").json()
     assert body["is_open"] is True
     assert body["at"] == "2026-09-28T15:00:00+08:00"
@@ -236,7 +221,7 @@ def test_list_scenes(operator_client, teahouse):
 
 def test_writes_need_an_operator_of_that_venue(operator_client, other_client, anonymous, db):
     other = VenueFactory(name="别的场馆")
-    evening = scene(other, kind="commercial", starts=T(18), ends=T(22))
+    evening = make_scene(other, kind="commercial", starts=T(18), ends=T(22))
     data = {"kind": "public", "name": "x", "starts": "09:00", "ends": "10:00"}
     assert post(anonymous, f"/api/venues/{other.pk}/scenes", data).status_code == 401
     denied = post(operator_client, f"/api/venues/{other.pk}/scenes", data)

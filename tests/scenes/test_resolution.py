@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from scenes.models import Scene
 from scenes.resolution import (
     room_timeline,
     scene_clipping,
@@ -12,28 +11,12 @@ from scenes.resolution import (
     venue_now,
     venue_timelines,
 )
-from scenes.rules import kind_defaults
 from spaces.models import OpeningHours
-from tests.factories import RoomFactory, weekly_hours
+from tests.factories import RoomFactory, make_scene, weekly_hours
 
 SH = ZoneInfo("Asia/Shanghai")
 T = dt.time
 D = dt.date
-
-
-def make_scene(venue, *, kind="public", rooms=(), **fields):
-    values = {
-        "name": {"public": "公益时段", "commercial": "商业时段", "closed": "设备检修"}[kind],
-        "starts": T(9),
-        "ends": T(18),
-        "valid_from": D(2026, 1, 1),
-        **kind_defaults(kind),
-        **fields,
-    }
-    scene = Scene.objects.create(venue=venue, kind=kind, all_rooms=not rooms, **values)
-    if rooms:
-        scene.rooms.set(rooms)
-    return scene
 
 
 def compact(segments):

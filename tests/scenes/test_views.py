@@ -6,8 +6,14 @@ import time_machine
 from django.test import Client
 
 from scenes.models import Scene
-from scenes.rules import kind_defaults
-from tests.factories import RoomFactory, UserFactory, VenueFactory, VenueRoleFactory, weekly_hours
+from tests.factories import (
+    RoomFactory,
+    UserFactory,
+    VenueFactory,
+    VenueRoleFactory,
+    make_scene,
+    weekly_hours,
+)
 
 SH = ZoneInfo("Asia/Shanghai")
 T = dt.time
@@ -15,25 +21,11 @@ D = dt.date
 NOW = dt.datetime(2026, 9, 28, 15, 0, tzinfo=SH)  # a Monday
 
 
-def scene(venue, kind="public", rooms=(), **fields):
-    values = {
-        "name": "公益时段" if kind == "public" else "商业时段",
-        "starts": T(9),
-        "ends": T(18),
-        "valid_from": D(2026, 1, 1),
-        **kind_defaults(kind),
-        **fields,
-    }
-    obj = Scene.objects.create(venue=venue, kind=kind, all_rooms=not rooms, **values)
-    obj.rooms.set(rooms)
-    return obj
-
-
 @pytest.fixture
 def teahouse(venue, room):
     weekly_hours(venue, T(9), T(22))
-    scene(venue)
-    scene(venue, kind="commercial", starts=T(18), ends=T(22))
+    make_scene(venue)
+    make_scene(venue, kind="commercial", starts=T(18), ends=T(22))
     return venue
 
 
@@ -187,7 +179,7 @@ def test_delete_from_the_planner(operator_client, teahouse):
 
 
 def test_scene_of_another_venue_is_404(operator_client, venue):
-    foreign = scene(VenueFactory(name="别的场馆"))
+    foreign = make_scene(VenueFactory(name="别的场馆"))
     response = operator_client.post(f"{planner_url(venue)}{foreign.pk}/", {"action": "delete"})
     assert response.status_code == 404
     assert Scene.objects.filter(pk=foreign.pk).exists()
@@ -208,7 +200,7 @@ def test_new_form_is_prefilled_from_the_grid(operator_client, teahouse, room):
 @time_machine.travel(NOW, tick=False)
 def test_resident_venue_page_shows_now_line_and_week_strip(anonymous, teahouse, room):
     cafe = RoomFactory(venue=teahouse, name="咖啡吧台", order=9)
-    scene(
+    make_scene(
         teahouse,
         kind="commercial",
         name="咖啡吧台",
