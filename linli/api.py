@@ -4,11 +4,20 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from accounts.auth import api_auth
 from linli.errors import DomainError
 
+
+class UTF8JSONRenderer(JSONRenderer):
+    """Chinese as UTF-8, not \\uXXXX escapes: a third fewer bytes on residents' weak networks."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UTF8JSONRenderer(),
     title="Linli API",
     version="1",
     description="邻里 — community spaces, scenes, bookings and check-ins.",

@@ -8,3 +8,10 @@ def test_home_page_is_chinese_by_default(anonymous, db):
 def test_health_endpoint_answers(anonymous, db):
     response = anonymous.get("/api/health")
     assert response.json() == {"ok": True}
+
+
+def test_api_sends_chinese_as_utf8_not_escapes(anonymous, db):
+    response = anonymous.get("/api/venues/999")
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "找不到该场馆" in response.content.decode("utf-8")
+    assert b"\\u" not in response.content
