@@ -67,6 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Residents are on weak networks; pages and JSON shrink ~5x. Django (since 4.2) pads
+    # compressed responses against BREACH. Static files come pre-compressed from whitenoise.
+    "django.middleware.gzip.GZipMiddleware",
     "linli.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

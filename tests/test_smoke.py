@@ -15,3 +15,11 @@ def test_api_sends_chinese_as_utf8_not_escapes(anonymous, db):
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert "找不到该场馆" in response.content.decode("utf-8")
     assert b"\\u" not in response.content
+
+
+def test_pages_are_compressed_for_weak_networks(anonymous, venue):
+    import gzip
+
+    response = anonymous.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert "身边的社区空间" in gzip.decompress(response.content).decode()
