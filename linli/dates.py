@@ -44,6 +44,14 @@ def month_day(value: dt.date | dt.datetime) -> str:
     return date_format(value, pgettext("date format: month and day", "n月j日"))
 
 
+def month_day_weekday(value: dt.date | dt.datetime) -> str:
+    """10月8日 周四 / Thu 8 Oct."""
+    return pgettext("date, then short weekday", "%(date)s %(weekday)s") % {
+        "date": month_day(value),
+        "weekday": weekday_short(value),
+    }
+
+
 def full_date(value: dt.date | dt.datetime) -> str:
     return date_format(value, pgettext("date format: year, month and day", "Y年n月j日"))
 

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.text import join_list
 from scenes.models import DayFilter, Scene, SceneKind, WhoMayBook
 from scenes.services.scenes import scene_create
 from spaces.models import Venue, VenueRole
@@ -137,7 +138,7 @@ def load(*, stdout) -> list[str]:
             )
             created.append(scene.name)
         lines.append(
-            _("场景：%(venue)s（%(names)s）") % {"venue": name, "names": "、".join(created)}
+            _("场景：%(venue)s（%(names)s）") % {"venue": name, "names": join_list(created)}
         )
     stdout.write(f"scenes: {len(lines)} venues with scenes\n")
     if importlib.util.find_spec("scenes.demo_events") is not None:

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import pgettext
+
 from linli.dates import month_day, time_range, weekday_short
 from scenes.models import DayFilter, Scene
 from spaces.calendar import DayInfo, day_info, days_info, is_year_announced
@@ -151,7 +153,10 @@ class Overlap:
         times = time_range(start, end, end.date() > start.date())
         dated = self.other.one_off_date is not None
         day = month_day(start) if dated else weekday_short(start)
-        return f"{day} {times}"
+        return pgettext("a weekday or date, then a time range", "%(day)s %(times)s") % {
+            "day": day,
+            "times": times,
+        }
 
 
 def _minutes(scene: Scene) -> tuple[int, int]:

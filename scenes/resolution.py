@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from linli.dates import month_day
+from linli.text import join_list
 from scenes.models import Scene, SceneKind
 from scenes.occurrences import ONE_DAY, UTC, Occurrence, SceneEntry, occurrences
 from scenes.rules import MINUTES_PER_DAY, EffectiveRules, effective_rules, window_minutes
@@ -301,12 +302,12 @@ class ClipNote:
 
     @property
     def message(self) -> str:
-        values = {
-            "scene": self.scene.name,
-            "date": month_day(self.date),
-        }
+        values = {"scene": self.scene.name, "date": month_day(self.date)}
         if self.room_names:
-            values["scene"] += _("（%(rooms)s）") % {"rooms": "、".join(self.room_names)}
+            values["rooms"] = join_list(self.room_names)
+            if self.entirely:
+                return _("“%(scene)s（%(rooms)s）”在 %(date)s 不在开放时间内，未生效") % values
+            return _("“%(scene)s（%(rooms)s）”在 %(date)s 超出开放时间，已截断") % values
         if self.entirely:
             return _("“%(scene)s”在 %(date)s 不在开放时间内，未生效") % values
         return _("“%(scene)s”在 %(date)s 超出开放时间，已截断") % values

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from django.utils.translation import gettext as _
 
 from linli.errors import DomainError
+from linli.text import join_list
 from scenes.models import SceneKind, WhoMayBook
 
 MINUTES_PER_DAY = 24 * 60
@@ -291,7 +292,7 @@ def scene_problems(values: Mapping, *, venue_id: int, rooms: Iterable = ()) -> l
                     "rooms",
                     "room_not_in_venue",
                     _("功能室不属于该场馆：%(names)s")
-                    % {"names": "、".join(r.name for r in foreign)},
+                    % {"names": join_list(r.name for r in foreign)},
                 )
             )
         elif not rooms:

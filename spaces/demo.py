@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from linli.text import join_list
 from spaces.importer import venues_import
 from spaces.models import Venue, VenueRole
 
@@ -74,7 +75,7 @@ def load(*, stdout) -> list[str]:
     names = Venue.objects.filter(pk__in=report.venue_ids).order_by("pk")
     lines = [
         _("场馆：%(names)s（%(summary)s）")
-        % {"names": "、".join(v.name for v in names), "summary": report.summary()},
+        % {"names": join_list(v.name for v in names), "summary": report.summary()},
     ]
     if created:
         lines.append(

@@ -48,13 +48,14 @@ def parse_intervals(text: str) -> list[tuple[dt.time, dt.time, bool]]:
     return result
 
 
+def format_interval_input(opens: dt.time, closes: dt.time, overnight: bool) -> str:
+    """One interval as an operator types it: 18:00-次日02:00 (18:00-+02:00 in English)."""
+    marker = pgettext("overnight marker typed in hours, e.g. 18:00-次日02:00", "次日")
+    return f"{opens:%H:%M}-{marker if overnight else ''}{closes:%H:%M}"
+
+
 def format_intervals(rows) -> str:
-    parts = []
-    for r in rows:
-        end = f"{r.closes:%H:%M}"
-        marker = pgettext("overnight marker typed in hours, e.g. 18:00-次日02:00", "次日")
-        parts.append(f"{r.opens:%H:%M}-{marker if r.overnight else ''}{end}")
-    return ", ".join(parts)
+    return ", ".join(format_interval_input(r.opens, r.closes, r.overnight) for r in rows)
 
 
 class VenueForm(NoLabelSuffixMixin, forms.ModelForm):

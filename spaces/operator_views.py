@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from linli.errors import DomainError
 from linli.forms import add_domain_error
+from linli.text import join_list
 from spaces import selectors, services
 from spaces.forms import (
     ExceptionForm,
@@ -135,7 +136,7 @@ def room_edit(request, venue, room):
         "name": room.name,
         "capacity": room.capacity,
         "description": room.description,
-        "amenities": "、".join(room.amenities or []),
+        "amenities": join_list(room.amenities or []),
         "is_bookable": room.is_bookable,
         "order": room.order,
     }

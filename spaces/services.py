@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from linli.errors import Conflict, DomainError, from_validation_error
+from linli.text import join_list
 from spaces.models import (
     AccessibilityFeature,
     Community,
@@ -59,7 +60,7 @@ def _check_accessibility(values: Sequence[str]) -> list[str]:
     unknown = [v for v in values if v not in allowed]
     if unknown:
         raise DomainError(
-            _("未知的无障碍设施：%(codes)s") % {"codes": "、".join(unknown)},
+            _("未知的无障碍设施：%(codes)s") % {"codes": join_list(unknown)},
             code="invalid",
             field="accessibility",
         )

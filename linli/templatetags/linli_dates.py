@@ -5,6 +5,7 @@ from linli import dates
 register = template.Library()
 register.filter("month_day", dates.month_day)
 register.filter("full_date", dates.full_date)
+register.filter("month_day_weekday", dates.month_day_weekday)
 
 
 @register.simple_tag

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.dates import month_day, month_day_time, weekday_short
+from linli.dates import month_day_time, month_day_weekday
 
 
 class EventSeries(models.Model):
@@ -116,11 +116,10 @@ class Event(models.Model):
 
         zone = ZoneInfo(self.venue.time_zone)
         start, end = self.starts_at.astimezone(zone), self.ends_at.astimezone(zone)
-        day = month_day(start)
         end_text = f"{end:%H:%M}"
         if end.date() != start.date():
             end_text = month_day_time(end)
-        return f"{day} {weekday_short(start)} {start:%H:%M}–{end_text}"
+        return f"{month_day_weekday(start)} {start:%H:%M}–{end_text}"
 
     @property
     def organiser_name(self) -> str:

@@ -116,13 +116,11 @@ def room_now_text(item: RoomNow, at: dt.datetime) -> str:
     if current is None:
         return _("暂无开放安排")
     if current.is_open:
-        text = _("现在：%(name)s（至 %(until)s）") % {
-            "name": _segment_name(current),
-            "until": format_until(current.end, at),
-        }
-        if item.next is not None:
-            text += _("，之后：%(name)s") % {"name": _segment_name(item.next)}
-        return text
+        values = {"name": _segment_name(current), "until": format_until(current.end, at)}
+        if item.next is None:
+            return _("现在：%(name)s（至 %(until)s）") % values
+        values["next"] = _segment_name(item.next)
+        return _("现在：%(name)s（至 %(until)s），之后：%(next)s") % values
     if current.scene is not None:
         return _("现在：暂停开放（%(name)s，至 %(until)s）") % {
             "name": current.scene.name,

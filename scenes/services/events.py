@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from linli.dates import month_day_time
 from linli.errors import Conflict, DomainError, NotFound
+from linli.text import join_clauses
 from scenes.models import Event, EventRegistration, EventSeries, Group, SceneKind
 from scenes.selectors.groups import group_can_book_at
 from spaces.models import Room, Venue
@@ -263,7 +264,7 @@ def _publish_error(problems, *, weeks: int, zone: ZoneInfo) -> DomainError:
             for week, start, problem in problems
         ]
         message = _("无法发布，以下各周有问题，所有活动均未保存：%(parts)s。") % {
-            "parts": "；".join(parts)
+            "parts": join_clauses(parts)
         }
     cls = Conflict if first.conflict else DomainError
     return cls(message, code=first.code, field=first.field)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.phone import normalise_phone
 from linli.errors import Conflict, DomainError, PermissionDenied
+from linli.text import join_list
 from scenes.models import Group, GroupMembership, GroupVenueApproval
 from spaces.models import Venue
 from spaces.permissions import venue_require_operator
@@ -75,7 +76,7 @@ def resolve_member_phones(phones: Iterable[str]) -> list[User]:
     malformed = [p for p in raw if normalise_phone(p) is None]
     if malformed:
         raise DomainError(
-            _("以下号码不是有效的手机号：%(phones)s") % {"phones": "、".join(malformed)},
+            _("以下号码不是有效的手机号：%(phones)s") % {"phones": join_list(malformed)},
             code="invalid_phone",
             field="members",
         )
@@ -85,7 +86,7 @@ def resolve_member_phones(phones: Iterable[str]) -> list[User]:
     if unknown:
         raise DomainError(
             _("以下号码还没有在邻里登录过，请对方先用手机号登录一次：%(phones)s")
-            % {"phones": "、".join(unknown)},
+            % {"phones": join_list(unknown)},
             code="unknown_members",
             field="members",
             fields={"unknown_phones": unknown},

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from linli.errors import Conflict, DomainError, NotFound, from_validation_error
+from linli.text import join_list
 from scenes.impact import SceneChange, settle_impact
 from scenes.models import DayFilter, Scene
 from scenes.occurrences import Overlap, SceneEntry, entry_for, find_overlap
@@ -73,7 +74,7 @@ def _check_fields(fields: dict) -> None:
     unknown = sorted(set(fields) - EDITABLE)
     if unknown:
         raise DomainError(
-            _("不能设置这些字段：%(names)s") % {"names": "、".join(unknown)},
+            _("不能设置这些字段：%(names)s") % {"names": join_list(unknown)},
             code="invalid",
             fields={name: [_("不能设置此字段。")] for name in unknown},
         )
@@ -100,7 +101,7 @@ def _rooms_of(venue: Venue, rooms: Iterable) -> list[Room]:
         missing = [i for i in ids if i not in found]
         if missing:
             raise DomainError(
-                _("找不到功能室：%(ids)s") % {"ids": "、".join(str(i) for i in missing)},
+                _("找不到功能室：%(ids)s") % {"ids": join_list(str(i) for i in missing)},
                 code="room_not_in_venue",
                 field="rooms",
             )

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from linli.text import join_list
 from spaces.importer.fields import Reader
 from spaces.importer.intervals import ExceptionSpec
 from spaces.importer.records import CommunitySpec, RoomSpec, VenueSpec
@@ -104,7 +105,7 @@ class Writer:
         elif changed:
             self.report.updated[kind] += 1
             self.report.changes.append(
-                _("更新 %(label)s：%(fields)s") % {"label": label, "fields": "、".join(changed)}
+                _("更新 %(label)s：%(fields)s") % {"label": label, "fields": join_list(changed)}
             )
         else:
             self.report.unchanged[kind] += 1

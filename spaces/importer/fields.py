@@ -11,8 +11,10 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from linli.errors import DomainError
+from linli.text import join_list
 from spaces.importer.report import ImportProblem, Loc
 
 MISSING: Any = type(
@@ -34,6 +36,15 @@ def _join(prefix: str, key: str) -> str:
 
 def _quote(value: Any) -> str:
     return f"“{value}”"
+
+
+def _choices_text(choices: list[tuple[str, str]]) -> str:
+    """ "teahouse（社区茶馆）、other（其他）": the codes a file may use, with their meaning."""
+    return join_list(
+        pgettext("a code of the import file and its meaning", "%(code)s（%(label)s）")
+        % {"code": code, "label": label}
+        for code, label in choices
+    )
 
 
 class Reader:
@@ -83,7 +94,7 @@ class Reader:
             else:
                 message = _("未知字段 %(key)s；可用的字段：%(allowed)s。") % {
                     "key": _quote(key),
-                    "allowed": "、".join(allowed),
+                    "allowed": join_list(allowed),
                 }
             self.error(loc, _join(prefix, str(key)), message, "unknown_field")
         for key in required:
@@ -139,7 +150,7 @@ class Reader:
         values = [v for v, _label in choices]
         if value in values:
             return value
-        listed = "、".join(f"{v}（{label}）" for v, label in choices)
+        listed = _choices_text(choices)
         self.error(
             loc,
             key,
@@ -204,12 +215,12 @@ class Reader:
         order = [v for v, _label in choices]
         unknown = [str(v) for v in value if v not in order]
         if unknown:
-            listed = "、".join(f"{v}（{label}）" for v, label in choices)
+            listed = _choices_text(choices)
             self.error(
                 loc,
                 key,
                 _("未知的取值 %(values)s；可选：%(choices)s。")
-                % {"values": "、".join(_quote(v) for v in unknown), "choices": listed},
+                % {"values": join_list(_quote(v) for v in unknown), "choices": listed},
                 "invalid_choice",
             )
             return MISSING

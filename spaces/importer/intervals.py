@@ -18,8 +18,8 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from linli.dates import WEEKDAYS_LONG
-from spaces.forms import parse_intervals
+from linli.dates import WEEKDAYS_LONG, time_range
+from spaces.forms import format_interval_input, parse_intervals
 from spaces.hours import day_interval_problems
 from spaces.importer.fields import MISSING, Reader
 from spaces.importer.report import Loc
@@ -47,8 +47,8 @@ class ExceptionSpec:
 
 
 def format_interval(triple: Triple) -> str:
-    opens, closes, overnight = triple
-    return f"{opens:%H:%M}-{'次日' if overnight else ''}{closes:%H:%M}"
+    """For messages: 18:00-次日02:00, 18:00–02:00 (next day) in English."""
+    return time_range(*triple)
 
 
 def _span(triple: Triple) -> tuple[int, int]:
@@ -109,7 +109,7 @@ def check_day(
         index, triple = items[problem.index]
         if problem.code == "close_before_open":
             message = _("关门时间必须晚于开门时间；跨越午夜请写成 %(example)s。") % {
-                "example": f"{triple[0]:%H:%M}-次日{triple[1]:%H:%M}"
+                "example": format_interval_input(triple[0], triple[1], True)
             }
         elif problem.code == "overlap":
             message = _overlap_message(problem.index, triples) or problem.message

@@ -110,17 +110,22 @@ class ImportReport:
         total = sum(counter.values())
         if not total:
             return "0"
-        return f"{total}（{self._counts(counter)}）"
+        return _("%(total)d（%(counts)s）") % {"total": total, "counts": self._counts(counter)}
 
     def summary(self) -> str:
         """E.g. "创建 2 个社区、3 个场馆、5 个功能室；更新 0；未变 0"."""
-        text = _("创建 %(created)s；更新 %(updated)s；未变 %(unchanged)s") % {
+        if self.dry_run:
+            text = _(
+                "试运行（没有写入数据库）：创建 %(created)s；更新 %(updated)s；未变 %(unchanged)s"
+            )
+        elif self.changed:
+            text = _("创建 %(created)s；更新 %(updated)s；未变 %(unchanged)s")
+        else:
+            text = _(
+                "创建 %(created)s；更新 %(updated)s；未变 %(unchanged)s。全部未变，数据库没有改动。"
+            )
+        return text % {
             "created": self._counts(self.created),
             "updated": self._total(self.updated),
             "unchanged": self._total(self.unchanged),
         }
-        if self.dry_run:
-            text = _("试运行（没有写入数据库）：%(summary)s") % {"summary": text}
-        elif not self.changed:
-            text += _("。全部未变，数据库没有改动。")
-        return text
