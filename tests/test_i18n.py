@@ -249,3 +249,108 @@ def test_overnight_ranges_read_naturally_and_the_form_marker_round_trips():
             assert time_range(row.opens, row.closes, True) == shown
             typed = format_intervals([row])
             assert parse_intervals(typed) == [(dt.time(18), dt.time(2), True)]
+
+
+# --- sentences built from pieces: whole translated sentences, lists joined per language ---
+
+
+def test_lists_join_with_the_separator_of_each_language():
+    from django.template import Context, Template
+
+    from linli.text import join_clauses, join_list
+
+    rooms = ["大厅", "小厅", "<b>书屋</b>"]
+    template = Template("{% load linli_text %}{{ rooms|join_list }}")
+    with translation.override("zh-hans"):
+        assert join_list(rooms[:2]) == "大厅、小厅"
+        assert join_clauses(["第 1 周", "第 2 周"]) == "第 1 周；第 2 周"
+    with translation.override("en"):
+        assert join_list(["Hall", "Small room", "Library"]) == "Hall, Small room, Library"
+        assert join_clauses(["week 1", "week 2"]) == "week 1; week 2"
+        assert template.render(Context({"rooms": rooms})) == "大厅, 小厅, &lt;b&gt;书屋&lt;/b&gt;"
+
+
+NOW_MONDAY = dt.datetime(2026, 9, 28, 15, 0, tzinfo=SH)
+
+
+def _venue_with_two_kinds_of_room(venue):
+    from tests.factories import RoomFactory, make_scene
+
+    weekly_hours(venue, dt.time(9), dt.time(22))
+    hall = RoomFactory(venue=venue, name="Hall", order=0)
+    cafe = RoomFactory(venue=venue, name="Café bar", order=9)
+    make_scene(venue, name="Tea talk", rooms=[hall])
+    make_scene(
+        venue,
+        kind="commercial",
+        name="Evening club",
+        rooms=[hall],
+        starts=dt.time(18),
+        ends=dt.time(22),
+    )
+    make_scene(
+        venue,
+        kind="commercial",
+        name="Coffee",
+        rooms=[cafe],
+        starts=dt.time(0),
+        ends=dt.time(0),
+        overnight=True,
+    )
+    return hall, cafe
+
+
+@time_machine.travel(NOW_MONDAY, tick=False)
+def test_the_now_line_and_its_room_lines_read_as_english_sentences(
+    anonymous, venue, compiled_catalogue
+):
+    _venue_with_two_kinds_of_room(venue)
+
+    _switch_to_english(anonymous)
+    html = anonymous.get(f"/venues/{venue.pk}/").content.decode()
+
+    panel = re.search(r'<div class="scene-now" id="scene-now">(.*?)</div>', html, re.S).group(1)
+    assert "Now: Tea talk (until 18:00), then Evening club</p>" in panel
+    assert "<strong>Café bar</strong>: Now: Coffee (until 22:00), then Closed</li>" in panel
+    assert not CJK.search(panel), f"Chinese left in the now panel: {panel}"
+
+
+@time_machine.travel(NOW_MONDAY, tick=False)
+def test_the_planner_lists_a_scenes_dates_weekdays_and_rooms_in_english(
+    operator_client, venue, compiled_catalogue
+):
+    from tests.factories import make_scene
+
+    hall, cafe = _venue_with_two_kinds_of_room(venue)
+    make_scene(
+        venue,
+        name="Autumn classes",
+        rooms=[hall, cafe],
+        weekdays=0b101,
+        valid_from=dt.date(2026, 10, 1),
+        valid_until=dt.date(2026, 12, 31),
+    )
+
+    _switch_to_english(operator_client)
+    html = operator_client.get(f"/operate/venues/{venue.pk}/scenes/").content.decode()
+
+    item = re.search(r"<strong>Autumn classes</strong>(.*?)</span></span>", html, re.S).group(1)
+    assert "Every day · Mon, Wed · From 1 Oct 2026 to 31 Dec 2026" in item
+    assert "· Hall, Café bar" in item
+    assert not CJK.search(item), f"Chinese left in the scene list: {item}"
+    tea = re.search(r"<strong>Tea talk</strong>(.*?)</span></span>", html, re.S).group(1)
+    assert "· From 1 Jan 2026\n" in tea
+    assert "+ New scene</a>" in html
+
+
+def test_the_planners_scene_dates_stay_chinese_by_default(operator_client, venue):
+    from tests.factories import make_scene
+
+    make_scene(venue, name="秋季课程", weekdays=0b101, valid_until=dt.date(2026, 12, 31))
+    make_scene(venue, name="常年开放", starts=dt.time(19), ends=dt.time(21))
+
+    html = operator_client.get(f"/operate/venues/{venue.pk}/scenes/").content.decode()
+
+    assert "周一、周三 · 2026年1月1日起，至2026年12月31日" in html
+    assert "2026年1月1日起\n" in html
+    assert "＋ 新建场景</a>" in html
