@@ -6,9 +6,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.models import ApiToken, User
+from accounts.forms import AdminLoginForm
+from accounts.models import ApiToken, StaffLoginFailure, User
 from accounts.phone import normalise_phone
 from accounts.tokens import api_token_revoke
+
+# The admin's login counts failures with the staff page's limit (accounts.staff_login).
+admin.site.login_form = AdminLoginForm
 
 
 def _phone_field() -> forms.CharField:
@@ -125,3 +129,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
             ngettext("已撤销 %(n)d 个令牌。", "已撤销 %(n)d 个令牌。", revoked) % {"n": revoked},
             messages.SUCCESS,
         )
+
+
+@admin.register(StaffLoginFailure)
+class StaffLoginFailureAdmin(admin.ModelAdmin):
+    """Who is locked out and from where; deleting a username's rows lets it sign in again."""
+
+    list_display = ("username", "ip", "created_at")
+    search_fields = ("username", "ip")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    fields = list_display
+    readonly_fields = list_display
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

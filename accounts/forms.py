@@ -1,8 +1,13 @@
 """Web forms. They only collect input; the rules live in accounts.otp / accounts.services."""
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import staff_login
+from accounts.http import client_ip
 from linli.forms import NoLabelSuffixMixin
 
 
@@ -60,3 +65,38 @@ class DeleteAccountForm(NoLabelSuffixMixin, forms.Form):
         label=_("我确认注销账户，并删除我的全部记录"),
         error_messages={"required": _("请勾选确认后再注销。")},
     )
+
+
+class SignInLimitMixin:
+    """Password sign-in under the brute-force limit of ``accounts.staff_login``.
+
+    When locked, the password is not checked and the form gets a non-field error with code
+    ``too_many_sign_in_failures``; ``retry_after`` (seconds) is then set for the view's
+    Retry-After header and 429 status. Any other refusal (wrong password, unknown name,
+    inactive or, in the admin, non-staff account) stays recorded as a failure.
+    """
+
+    retry_after: int | None = None
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or not password:
+            return super().clean()  # nothing to check a password against: not an attempt
+        ip = client_ip(self.request) if self.request is not None else None
+        try:
+            staff_login.staff_login_attempt_start(username=username, ip=ip)
+        except staff_login.StaffLoginLocked as exc:
+            self.retry_after = exc.retry_after
+            raise ValidationError(exc.message, code=exc.code) from exc
+        cleaned = super().clean()
+        staff_login.staff_login_succeeded(username=username)
+        return cleaned
+
+
+class StaffAuthenticationForm(SignInLimitMixin, AuthenticationForm):
+    """The staff sign-in page's form."""
+
+
+class AdminLoginForm(SignInLimitMixin, AdminAuthenticationForm):
+    """The Django admin's login form (``admin.site.login_form``), under the same limit."""

@@ -7,7 +7,7 @@ identity; what a staff user may do at a venue is a role held in ``spaces``.
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,3 +128,36 @@ class LoginCode(models.Model):
 
     def __str__(self) -> str:
         return f"{mask_phone(self.phone)} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StaffLoginFailure(models.Model):
+    """One staff password sign-in that did not succeed: the brute-force ledger.
+
+    A row is written when an attempt starts (after the limits are checked, in the same
+    transaction) and deleted with all of that username's rows when the attempt succeeds, so
+    simultaneous guesses in several worker processes are all counted. ``username`` is what
+    was typed, lower-cased; it need not name an account. Rows are purged after
+    ``accounts.staff_login.RETENTION``.
+    """
+
+    username = models.CharField(_("用户名"), max_length=150)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("工作人员登录失败记录")
+        verbose_name_plural = _("工作人员登录失败记录")
+        indexes = [
+            models.Index(fields=["username", "created_at"], name="accounts_stafflogin_user"),
+            models.Index(fields=["ip", "created_at"], name="accounts_stafflogin_ip"),
+            models.Index(fields=["created_at"], name="accounts_stafflogin_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(username=Lower("username")),
+                name="accounts_stafflogin_username_lower",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -6,7 +6,7 @@ errors re-render the same form with the message in place and the input kept.
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -22,7 +22,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts import otp, services
 from accounts.decorators import resident_required
 from accounts.errors import CodeError, Cooldown, InvalidPhone
-from accounts.forms import CodeForm, DeleteAccountForm, PhoneForm, ProfileForm
+from accounts.forms import (
+    CodeForm,
+    DeleteAccountForm,
+    PhoneForm,
+    ProfileForm,
+    StaffAuthenticationForm,
+)
 from accounts.http import client_ip, export_response, requested_next, safe_next
 from accounts.phone import mask_phone, normalise_phone
 from accounts.privacy import (
@@ -269,6 +275,7 @@ class StaffSignInView(LoginView):
     """Username and password for community workers, operators and administrators."""
 
     template_name = "accounts/staff_sign_in.html"
+    authentication_form = StaffAuthenticationForm
 
     def get_default_redirect_url(self) -> str:
         try:
@@ -276,5 +283,27 @@ class StaffSignInView(LoginView):
         except NoReverseMatch:
             return reverse("home")
 
+    def form_invalid(self, form):
+        return _locked_status(super().form_invalid(form), form)
+
 
 staff_sign_in = StaffSignInView.as_view()
+
+
+def _locked_status(response: HttpResponse, form) -> HttpResponse:
+    """429 with Retry-After when the form refused the attempt under the sign-in limit."""
+    retry_after = getattr(form, "retry_after", None)
+    if retry_after:
+        response.status_code = 429
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """The admin's own login view (its form is ``AdminLoginForm``), answering 429 when locked.
+
+    Mounted at /admin/login/ ahead of the admin's URLs; the admin renders everything.
+    """
+    response = admin.site.login(request)
+    context = getattr(response, "context_data", None) or {}
+    return _locked_status(response, context.get("form"))
