@@ -103,5 +103,7 @@ def test_purge_login_codes():
     LoginCode.objects.create(
         phone="13800000001", code_hash="x", created_at=old, expires_at=old + dt.timedelta(minutes=5)
     )
-    assert run("purge_login_codes").splitlines()[0] == "Deleted 1 sign-in code record(s)."
+    assert run("purge_login_codes") == (
+        "Deleted 1 sign-in code record(s).\nDeleted 0 failed staff sign-in record(s).\n"
+    )
     assert LoginCode.objects.count() == 0
