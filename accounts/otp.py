@@ -15,13 +15,12 @@ whether the number has an account: accounts are only looked at once the code is 
 
 import datetime as dt
 import logging
-import math
 import secrets
 import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -42,6 +41,7 @@ from accounts.errors import (
 from accounts.models import LOGIN_CODE_MAX_ATTEMPTS, LoginCode, User
 from accounts.phone import mask_phone, normalise_phone
 from accounts.privacy import LOGIN_RECORD_RETENTION_DAYS, consent_needed
+from accounts.ratelimits import Limit, full_window_wait, human_wait, serialise, whole_seconds
 from linli.errors import RateLimited
 
 logger = logging.getLogger(__name__)
@@ -51,12 +51,6 @@ CODE_TTL = dt.timedelta(minutes=5)
 RESEND_COOLDOWN = dt.timedelta(seconds=60)
 MAX_ATTEMPTS = LOGIN_CODE_MAX_ATTEMPTS
 LEDGER_RETENTION = dt.timedelta(days=LOGIN_RECORD_RETENTION_DAYS)
-
-
-@dataclass(frozen=True)
-class Limit:
-    window: dt.timedelta
-    count: int
 
 
 def phone_limits() -> tuple[Limit, ...]:
@@ -93,66 +87,22 @@ def parse_code(raw: str | None) -> str | None:
     return None
 
 
-def _seconds(delta: dt.timedelta) -> int:
-    return max(1, math.ceil(delta.total_seconds()))
-
-
-def _human_wait(seconds: int) -> str:
-    if seconds < 60:
-        return ngettext("%(n)d 秒", "%(n)d 秒", seconds) % {"n": seconds}
-    if seconds < 3600:
-        minutes = math.ceil(seconds / 60)
-        return ngettext("%(n)d 分钟", "%(n)d 分钟", minutes) % {"n": minutes}
-    hours = math.ceil(seconds / 3600)
-    return ngettext("%(n)d 小时", "%(n)d 小时", hours) % {"n": hours}
-
-
-def _serialise(*keys: str) -> None:
-    """Make concurrent requests for the same number (or IP) take turns until commit.
-
-    Without this, two simultaneous requests could both pass the cooldown check. PostgreSQL
-    gets a transaction-scoped advisory lock per key (always taken in the same order, so no
-    deadlock); SQLite needs nothing, as settings open every transaction with BEGIN
-    IMMEDIATE, which already admits one writer at a time.
-    """
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for key in keys:
-            digest = salted_hmac("accounts.otp.lock", key, algorithm="sha256").digest()
-            lock_id = int.from_bytes(digest[:8], "big", signed=True)
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
-
-
-def _full_window_wait(queryset, limit: Limit, now: dt.datetime) -> dt.timedelta | None:
-    """How long until ``queryset`` has room for one more code within ``limit``."""
-    recent = list(
-        queryset.filter(created_at__gt=now - limit.window)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: limit.count]
-    )
-    if len(recent) < limit.count:
-        return None
-    # A slot frees up when the limit-th newest code leaves the window.
-    return recent[-1] + limit.window - now
-
-
 def _check_limits(*, phone: str, ip: str | None, now: dt.datetime) -> None:
     by_phone = LoginCode.objects.filter(phone=phone)
-    waits = [_full_window_wait(by_phone, limit, now) for limit in phone_limits()]
+    waits = [full_window_wait(by_phone, limit, now) for limit in phone_limits()]
     if ip:
         by_ip = LoginCode.objects.filter(ip=ip)
-        waits += [_full_window_wait(by_ip, limit, now) for limit in ip_limits()]
+        waits += [full_window_wait(by_ip, limit, now) for limit in ip_limits()]
     waits = [w for w in waits if w is not None]
     if waits:
-        seconds = _seconds(max(waits))
+        seconds = whole_seconds(max(waits))
         raise RateLimited(
-            _("获取验证码过于频繁，请 %(wait)s后再试。") % {"wait": _human_wait(seconds)},
+            _("获取验证码过于频繁，请 %(wait)s后再试。") % {"wait": human_wait(seconds)},
             retry_after=seconds,
         )
     latest = by_phone.order_by("-created_at").values_list("created_at", flat=True).first()
     if latest is not None and latest + RESEND_COOLDOWN > now:
-        seconds = _seconds(latest + RESEND_COOLDOWN - now)
+        seconds = whole_seconds(latest + RESEND_COOLDOWN - now)
         raise Cooldown(
             _("验证码已发送，请 %(seconds)d 秒后再重新获取。") % {"seconds": seconds},
             retry_after=seconds,
@@ -175,7 +125,7 @@ def login_code_request(*, phone: str, ip: str | None = None) -> CodeSent:
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     now = timezone.now()
     with transaction.atomic():
-        _serialise(f"phone:{number}", *([f"ip:{ip}"] if ip else []))
+        serialise(f"phone:{number}", *([f"ip:{ip}"] if ip else []))
         # The ledger purges itself: rows older than any window are personal data we no
         # longer need (the privacy statement promises LOGIN_RECORD_RETENTION_DAYS).
         login_codes_purge(now=now)
@@ -292,4 +242,4 @@ def login_code_resend_wait(*, phone: str) -> int:
     if latest is None:
         return 0
     remaining = latest + RESEND_COOLDOWN - timezone.now()
-    return _seconds(remaining) if remaining.total_seconds() > 0 else 0
+    return whole_seconds(remaining) if remaining.total_seconds() > 0 else 0

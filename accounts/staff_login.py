@@ -31,10 +31,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import StaffLoginFailure
+from accounts.privacy import LOGIN_RECORD_RETENTION_DAYS
 
 # Shared with the resident code limits, so both lock, wait and word their waits alike.
-from accounts.otp import Limit, _full_window_wait, _human_wait, _seconds, _serialise
-from accounts.privacy import LOGIN_RECORD_RETENTION_DAYS
+from accounts.ratelimits import Limit, full_window_wait, human_wait, serialise, whole_seconds
 from linli.errors import RateLimited
 
 USERNAME_MAX_LENGTH = StaffLoginFailure._meta.get_field("username").max_length
@@ -72,13 +72,11 @@ def staff_login_wait(*, username: str, ip: str | None, now: dt.datetime | None =
     now = now or timezone.now()
     limits = staff_login_limits()
     key = normalise_username(username)
-    waits = [
-        _full_window_wait(StaffLoginFailure.objects.filter(username=key), limits.username, now)
-    ]
+    waits = [full_window_wait(StaffLoginFailure.objects.filter(username=key), limits.username, now)]
     if ip:
-        waits.append(_full_window_wait(StaffLoginFailure.objects.filter(ip=ip), limits.ip, now))
+        waits.append(full_window_wait(StaffLoginFailure.objects.filter(ip=ip), limits.ip, now))
     waits = [w for w in waits if w is not None]
-    return _seconds(max(waits)) if waits else 0
+    return whole_seconds(max(waits)) if waits else 0
 
 
 def staff_login_attempt_start(*, username: str, ip: str | None) -> StaffLoginFailure:
@@ -91,13 +89,13 @@ def staff_login_attempt_start(*, username: str, ip: str | None) -> StaffLoginFai
     key = normalise_username(username)
     now = timezone.now()
     with transaction.atomic():
-        _serialise(f"staff-username:{key}", *([f"staff-ip:{ip}"] if ip else []))
+        serialise(f"staff-username:{key}", *([f"staff-ip:{ip}"] if ip else []))
         # The ledger purges itself, so the retention holds on a site where cron never runs.
         staff_login_failures_purge(now=now)
         seconds = staff_login_wait(username=key, ip=ip, now=now)
         if seconds:
             raise StaffLoginLocked(
-                _("登录失败次数过多，请 %(wait)s后再试。") % {"wait": _human_wait(seconds)},
+                _("登录失败次数过多，请 %(wait)s后再试。") % {"wait": human_wait(seconds)},
                 retry_after=seconds,
             )
         return StaffLoginFailure.objects.create(username=key, ip=ip, created_at=now)
