@@ -145,7 +145,14 @@ def _fields(data: dict) -> dict:
 @router.post("/venues/{venue_id}/scenes", response={201: SceneOut})
 def create_scene(request: HttpRequest, venue_id: int, payload: SceneIn):
     """Create a scene. 422 with field errors for contradicting rules, 409 scene_overlap
-    naming both scenes, 409 scene_affects_bookings (see on_conflict)."""
+    naming both scenes, 409 scene_affects_bookings (see on_conflict).
+
+    The scene_affects_bookings body lists under ``affected`` each future booking
+    (kind "booking") and published event (kind "event") the change would put in closed
+    time or outside the rules: kind, id, room_id, starts_at, ends_at, label, reason,
+    resident_id (None for events). Send it again with on_conflict "keep" (they stay, as
+    exceptions) or "cancel" (cancelled; cancel_message is what residents read, and an
+    event's cancel reason). Update and delete answer the same way."""
     venue = space_selectors.venue_get(venue_id=venue_id, published_only=False)
     venue_require_operator(user=request.user, venue=venue)
     data = payload.dict()

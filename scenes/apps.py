@@ -43,3 +43,16 @@ class ScenesConfig(AppConfig):
             context=venue_events_panel,
             order=60,
         )
+
+        # A scene change that closes time a published event needs asks the operator first
+        # (keep the event as an exception, or cancel it and tell its registrants).
+        from scenes import event_impact
+        from scenes.impact import register_impact_provider
+
+        register_impact_provider(
+            "events",
+            find=event_impact.find,
+            keep=event_impact.keep,
+            cancel=event_impact.cancel,
+            default_message=event_impact.default_message,
+        )

@@ -111,7 +111,7 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
         help_text=_("留空表示功能室容量。"),
     )
     on_conflict = forms.ChoiceField(
-        label=_("受影响的预约"),
+        label=_("处理方式"),
         choices=[("keep", _("保留这些预约（作为例外）")), ("cancel", _("取消并通知居民"))],
         required=False,
         widget=forms.RadioSelect,
@@ -149,6 +149,29 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
         "checkin_after_minutes",
         "cancel_deadline_minutes",
     )
+
+    # Shown above the list of what a change affects (see ask_about).
+    affected_heading = _("受影响的预约")
+
+    def ask_about(self, items) -> None:
+        """Word the keep/cancel choice for what the change affects: bookings, published
+        events or both (``items``: scenes.impact.ImpactItem)."""
+        kinds = {item.kind for item in items}
+        if "event" not in kinds:
+            return
+        if kinds == {"event"}:
+            self.affected_heading = _("受影响的活动")
+            choices = [
+                ("keep", _("保留这些活动（作为例外）")),
+                ("cancel", _("取消这些活动并通知报名的居民")),
+            ]
+        else:
+            self.affected_heading = _("受影响的预约和活动")
+            choices = [("keep", _("全部保留（作为例外）")), ("cancel", _("全部取消并通知居民"))]
+        self.fields["on_conflict"].choices = choices
+        self.fields["cancel_message"].help_text = _(
+            "取消时，这段说明会作为活动的取消原因显示在活动页面上；留空则说明场馆调整了安排。"
+        )
 
     def rule_fields(self):
         return [self[name] for name in self.RULE_GROUP]

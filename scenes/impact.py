@@ -21,6 +21,10 @@ bookings app registers a provider in its AppConfig.ready()::
 
     register_impact_provider("bookings", find=find, keep=keep, cancel=cancel)
 
+A provider may pass ``default_message=callable(change) -> str``: what residents are told
+when the operator writes no message (otherwise ``default_cancel_message``, which speaks
+of bookings). Published events are the first provider: scenes.event_impact ("events").
+
 scenes.services calls ``scene_change_impact`` inside the write's transaction, before
 saving a create, update or delete; with ``on_conflict="ask"`` a non-empty list stops the
 write with Conflict(code="scene_affects_bookings") carrying the items, "keep" and
@@ -49,9 +53,15 @@ ON_CONFLICT_CHOICES = ("ask", "keep", "cancel")
 
 @dataclass(frozen=True, slots=True)
 class ImpactItem:
-    """One thing (a booking) that would fall outside the rules after a scene change."""
+    """One thing that would fall outside the rules after a scene change.
 
-    kind: str  # "booking"
+    ``kind`` says what it is: "booking" (``resident_id`` the resident who booked) or
+    "event" (a published event; ``resident_id`` None, ``label`` counts its registrants).
+    ``as_dict`` is the API's shape for both: kind, id, room_id, starts_at, ends_at
+    (ISO 8601 in the venue's zone), label, reason, resident_id.
+    """
+
+    kind: str  # "booking" | "event"
     id: int
     room_id: int
     starts_at: dt.datetime
@@ -134,6 +144,7 @@ class ImpactProvider:
     find: Callable[[SceneChange], Iterable[ImpactItem]]
     keep: Callable[..., None]
     cancel: Callable[..., None]
+    default_message: Callable[[SceneChange], str] | None = None
 
 
 _providers: dict[str, ImpactProvider] = {}
@@ -145,9 +156,10 @@ def register_impact_provider(
     find: Callable[[SceneChange], Iterable[ImpactItem]],
     keep: Callable[..., None],
     cancel: Callable[..., None],
+    default_message: Callable[[SceneChange], str] | None = None,
 ) -> None:
     """Register (or replace, by ``name``) a source of things a scene change can affect."""
-    _providers[name] = ImpactProvider(name, find, keep, cancel)
+    _providers[name] = ImpactProvider(name, find, keep, cancel, default_message)
 
 
 def unregister_impact_provider(name: str) -> None:
@@ -187,11 +199,26 @@ class SceneImpactConflict(Conflict):
     """409 scene_affects_bookings; ``items`` lists what the operator must decide about."""
 
     def __init__(self, items: list[ImpactItem]):
-        message = ngettext(
-            "此更改会影响 %(count)d 个已有预约，请选择保留这些预约或取消并通知居民。",
-            "此更改会影响 %(count)d 个已有预约，请选择保留这些预约或取消并通知居民。",
-            len(items),
-        ) % {"count": len(items)}
+        kinds = {item.kind for item in items}
+        if kinds == {"event"}:
+            message = ngettext(
+                "此更改会影响 %(count)d 个已发布的活动，请选择保留这些活动或取消并通知报名的居民。",
+                "此更改会影响 %(count)d 个已发布的活动，请选择保留这些活动或取消并通知报名的居民。",
+                len(items),
+            )
+        elif "event" in kinds:
+            message = ngettext(
+                "此更改会影响 %(count)d 个已有预约和活动，请选择全部保留或全部取消并通知居民。",
+                "此更改会影响 %(count)d 个已有预约和活动，请选择全部保留或全部取消并通知居民。",
+                len(items),
+            )
+        else:
+            message = ngettext(
+                "此更改会影响 %(count)d 个已有预约，请选择保留这些预约或取消并通知居民。",
+                "此更改会影响 %(count)d 个已有预约，请选择保留这些预约或取消并通知居民。",
+                len(items),
+            )
+        message = message % {"count": len(items)}
         super().__init__(message, code="scene_affects_bookings")
         self.items = items
 
@@ -215,6 +242,7 @@ def settle_impact(*, change: SceneChange, on_conflict: str, user, message: str =
     """
     if on_conflict not in ON_CONFLICT_CHOICES:
         raise DomainError(_("请选择如何处理受影响的预约。"), code="invalid", field="on_conflict")
+    message = (message or "").strip()
     items = _find(change)
     if not items:
         return []
@@ -228,7 +256,6 @@ def settle_impact(*, change: SceneChange, on_conflict: str, user, message: str =
         if on_conflict == "keep":
             provider.keep(group, change=change, user=user)
         else:
-            provider.cancel(
-                group, change=change, user=user, message=message or default_cancel_message(change)
-            )
+            default = provider.default_message or default_cancel_message
+            provider.cancel(group, change=change, user=user, message=message or default(change))
     return items

@@ -138,10 +138,13 @@ def _scene_or_404(scene_id: int, venue) -> Scene:
 
 def _call(form: SceneForm, action) -> tuple[Scene | None, list]:
     """Run a service; put its error on the form. Returns (scene, affected items)."""
+    if not form.is_bound:
+        form.cleaned_data = {}  # the delete form is unbound; add_error needs this
     try:
         return action(), []
     except SceneImpactConflict as exc:
         form.add_error(None, str(exc.message))
+        form.ask_about(exc.items)
         return None, exc.items
     except DomainError as exc:
         add_domain_error(form, exc, field_map=SERVICE_FIELD_MAP)
@@ -208,7 +211,16 @@ def planner_scene(request: HttpRequest, venue, scene_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect(_planner_url(venue, week_start, edit=scene.pk))
     if request.POST.get("action") == "delete":
-        form = SceneForm(venue=venue, scene=scene, initial=initial_for(scene))
+        # Unbound (the scene as saved), keeping the operator's choice if asked again.
+        form = SceneForm(
+            venue=venue,
+            scene=scene,
+            initial={
+                **initial_for(scene),
+                "on_conflict": request.POST.get("on_conflict", ""),
+                "cancel_message": request.POST.get("cancel_message", ""),
+            },
+        )
         name = scene.name
 
         def delete() -> Scene:
