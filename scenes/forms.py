@@ -134,21 +134,8 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
                 label=label, required=False, min_value=low, max_value=high
             )
 
-    RULE_GROUP = (
-        "who_may_book",
-        "price_yuan",
-        "slot_minutes",
-        "min_duration_minutes",
-        "max_duration_minutes",
-        "min_notice_minutes",
-        "max_days_ahead",
-        "requires_approval",
-        "max_active_bookings",
-        "max_people_per_booking",
-        "checkin_before_minutes",
-        "checkin_after_minutes",
-        "cancel_deadline_minutes",
-    )
+    # Operators type prices in yuan; the model keeps fen.
+    RULE_GROUP = tuple("price_yuan" if f == "price_per_hour_fen" else f for f in RULE_FIELDS)
 
     # Shown above the list of what a change affects (see ask_about).
     affected_heading = _("受影响的预约")
