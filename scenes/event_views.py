@@ -32,6 +32,7 @@ from scenes.selectors import groups as group_selectors
 from scenes.services import events as event_services
 from scenes.services import groups as group_services
 from scenes.services import registrations as registration_services
+from spaces.extensions import VenuePage
 from spaces.models import Venue
 from spaces.operator_views import operator_view
 
@@ -142,10 +143,10 @@ def event_unregister(request: HttpRequest, event_id: int) -> HttpResponse:
     return _after_registration_change(request, event_id, flash=flash, ok=True)
 
 
-def venue_events_panel(request: HttpRequest, venue: Venue) -> dict | None:
+def venue_events_panel(request: HttpRequest, page: VenuePage) -> dict | None:
     """Context for the upcoming-events panel on the resident venue page (spaces)."""
-    events = list(event_selectors.events_upcoming(venue=venue, limit=PANEL_LIMIT))
-    return {"cards": card_context(request, events, compact=True), "panel_venue": venue}
+    events = list(event_selectors.events_upcoming(venue=page.venue, limit=PANEL_LIMIT))
+    return {"cards": card_context(request, events, compact=True), "panel_venue": page.venue}
 
 
 # --- residents: groups --------------------------------------------------------------------

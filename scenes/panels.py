@@ -13,22 +13,27 @@ from django.utils import timezone
 
 from scenes.resolution import NOW_LOOKAHEAD_DAYS, VenueData, load_venue_data
 from scenes.selectors.planner import week_strip
-from scenes.selectors.scenes import local_today, venue_now_summary
-from spaces.models import Venue
+from scenes.selectors.scenes import venue_now_summary
+from spaces.extensions import VenuePage
 
 
-def _data(request: HttpRequest, venue: Venue) -> VenueData:
+def _data(request: HttpRequest, page: VenuePage) -> VenueData:
+    # Both panels read the same VenueData; the venue page already holds rooms and hours.
     cache = request.__dict__.setdefault("_scenes_venue_data", {})
-    if venue.pk not in cache:
-        today = local_today(venue)
-        cache[venue.pk] = load_venue_data(
-            venue=venue, start=today, end=today + dt.timedelta(days=NOW_LOOKAHEAD_DAYS)
+    if page.venue.pk not in cache:
+        cache[page.venue.pk] = load_venue_data(
+            venue=page.venue,
+            start=page.today,
+            end=page.today + dt.timedelta(days=NOW_LOOKAHEAD_DAYS),
+            rooms=page.rooms,
+            hours=page.hours,
         )
-    return cache[venue.pk]
+    return cache[page.venue.pk]
 
 
-def now_panel(request: HttpRequest, venue: Venue) -> dict | None:
-    data = _data(request, venue)
+def now_panel(request: HttpRequest, page: VenuePage) -> dict | None:
+    venue = page.venue
+    data = _data(request, page)
     if not data.entries:
         return None  # without scenes the open/closed badge says it all
     summary = venue_now_summary(venue=venue, at=timezone.now(), data=data)
@@ -37,8 +42,9 @@ def now_panel(request: HttpRequest, venue: Venue) -> dict | None:
     return {"now": summary}
 
 
-def week_panel(request: HttpRequest, venue: Venue) -> dict | None:
-    data = _data(request, venue)
+def week_panel(request: HttpRequest, page: VenuePage) -> dict | None:
+    venue = page.venue
+    data = _data(request, page)
     if not data.entries:
         return None
     strip = week_strip(venue=venue, start=data.start, data=data)

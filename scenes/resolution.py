@@ -135,11 +135,17 @@ def load_venue_data(
     end: dt.date,
     rooms: list[Room] | None = None,
     entries: list[SceneEntry] | None = None,
+    hours: HoursRules | None = None,
 ) -> VenueData:
-    """Fetch a venue's rooms, hours and scenes for [start, end) in five queries."""
+    """Fetch a venue's rooms, hours and scenes for [start, end) in five queries.
+
+    Pass ``rooms`` / ``hours`` the caller already holds (the venue page's VenuePage) to
+    skip those queries; ``hours`` is reloaded if it doesn't cover the range.
+    """
     if rooms is None:
         rooms = list(venue.rooms.order_by("order", "pk"))
-    hours = load_rules(venue=venue, start=start, end=end)
+    if hours is None or not hours.covers(start - ONE_DAY, end):
+        hours = load_rules(venue=venue, start=start, end=end)
     if entries is None:
         entries = load_entries(scenes_query(venue, start, end))
     zone = ZoneInfo(venue.time_zone)

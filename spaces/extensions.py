@@ -5,6 +5,7 @@ show what is on now, upcoming events and a "book" button. Later apps register a 
 their AppConfig.ready(); spaces renders whatever is registered, in order.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,7 +13,22 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from spaces.models import Venue
+from spaces.hours import HoursRules
+from spaces.models import Room, Venue
+
+
+@dataclass(frozen=True)
+class VenuePage:
+    """What the venue page has already loaded, so panels don't load it again.
+
+    ``hours`` holds the venue's (and its rooms') rules with exceptions for at least the
+    next two weeks and the week on show; pass it on as ``rules=`` / ``hours=``.
+    """
+
+    venue: Venue
+    rooms: list[Room]
+    hours: HoursRules
+    today: dt.date
 
 
 @dataclass(frozen=True)
@@ -20,7 +36,7 @@ class VenuePanel:
     name: str
     order: int
     template: str
-    context: Callable[[HttpRequest, Venue], dict | None]  # None hides the panel
+    context: Callable[[HttpRequest, VenuePage], dict | None]  # None hides the panel
     slot: str = "body"  # "status": right under the open/closed badge; "body": after the hours
 
 
@@ -31,7 +47,7 @@ def register_venue_panel(
     name: str,
     *,
     template: str,
-    context: Callable[[HttpRequest, Venue], dict | None],
+    context: Callable[[HttpRequest, VenuePage], dict | None],
     order: int = 50,
     slot: str = "body",
 ) -> None:
@@ -41,14 +57,14 @@ def register_venue_panel(
     )
 
 
-def render_venue_panels(request: HttpRequest, venue: Venue) -> dict[str, list[SafeString]]:
+def render_venue_panels(request: HttpRequest, page: VenuePage) -> dict[str, list[SafeString]]:
     """{slot: [html, ...]} in order; the venue page shows each slot where it belongs."""
     rendered: dict[str, list[SafeString]] = {}
     for panel in sorted(_venue_panels.values(), key=lambda p: (p.order, p.name)):
-        context = panel.context(request, venue)
+        context = panel.context(request, page)
         if context is None:
             continue
-        html = render_to_string(panel.template, {"venue": venue, **context}, request=request)
+        html = render_to_string(panel.template, {"venue": page.venue, **context}, request=request)
         rendered.setdefault(panel.slot, []).append(mark_safe(html))  # noqa: S308 - rendered by our own templates
     return rendered
 

@@ -102,11 +102,34 @@ def check_date_range(start: dt.date, end: dt.date, *, max_days: int = MAX_HOURS_
         )
 
 
-def venue_hours(*, venue: Venue, start: dt.date, end: dt.date, room: Room | None = None):
+def venue_hours(
+    *, venue: Venue, start: dt.date, end: dt.date, room: Room | None = None, rules=None
+):
     from spaces.hours import day_schedules
 
     check_date_range(start, end)
-    return day_schedules(venue=venue, room=room, start=start, end=end)
+    return day_schedules(venue=venue, room=room, start=start, end=end, rules=rules)
+
+
+# What the resident venue page needs ahead of today: open_status looks two weeks ahead,
+# the scene panels a week; one load of the rules serves them all.
+VENUE_PAGE_AHEAD = dt.timedelta(days=16)
+
+
+def venue_page(*, venue: Venue, week_start: dt.date, at: dt.datetime | None = None):
+    """Load a venue page's rooms and hours rules once, for spaces and every panel."""
+    from spaces.extensions import VenuePage
+    from spaces.hours import load_rules
+
+    today = local_today(venue, at)
+    start = min(today, week_start)
+    end = max(today + VENUE_PAGE_AHEAD, week_start + dt.timedelta(days=7))
+    return VenuePage(
+        venue=venue,
+        rooms=list(venue.rooms.all()),
+        hours=load_rules(venue=venue, start=start, end=end),
+        today=today,
+    )
 
 
 def local_today(venue: Venue, at: dt.datetime | None = None) -> dt.date:

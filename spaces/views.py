@@ -49,33 +49,38 @@ def venue_list(request: HttpRequest, *, template: str = "spaces/venue_list.html"
 
 
 def _week_start(request: HttpRequest, today: dt.date) -> dt.date:
+    """The ?week= date, within a year either side of today (else this week)."""
     try:
-        return dt.date.fromisoformat(request.GET.get("week", ""))
+        start = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         return today
+    return start if abs((start - today).days) <= 366 else today
 
 
 def venue_detail(request: HttpRequest, venue_id: int) -> HttpResponse:
     from spaces.hours import open_status
 
     venue = selectors.venue_get(venue_id=venue_id)
-    today = selectors.local_today(venue)
-    start = _week_start(request, today)
-    days = selectors.venue_hours(venue=venue, start=start, end=start + dt.timedelta(days=7))
+    start = _week_start(request, selectors.local_today(venue))
+    page = selectors.venue_page(venue=venue, week_start=start)
+    days = selectors.venue_hours(
+        venue=venue, start=start, end=start + dt.timedelta(days=7), rules=page.hours
+    )
     context = {
         "venue": venue,
-        "status": open_status(venue=venue, at=timezone.now()),
-        "today": today,
+        "today": page.today,
         "days": days,
         "unannounced": sorted({d.date.year for d in days if not getattr(d, "announced", True)}),
         "week_start": start,
         "prev_week": start - dt.timedelta(days=7),
         "next_week": start + dt.timedelta(days=7),
-        "accessibility": presenters.accessibility_labels(venue),
-        "map_links": presenters.map_links(venue),
-        "panels": render_venue_panels(request, venue),
     }
-    template = "spaces/venue_detail.html"
     if request.htmx and request.htmx.target == "week-hours":
-        template += "#week-hours"
-    return TemplateResponse(request, template, context)
+        return TemplateResponse(request, "spaces/venue_detail.html#week-hours", context)
+    context.update(
+        status=open_status(venue=venue, at=timezone.now(), rules=page.hours),
+        accessibility=presenters.accessibility_labels(venue),
+        map_links=presenters.map_links(venue),
+        panels=render_venue_panels(request, page),
+    )
+    return TemplateResponse(request, "spaces/venue_detail.html", context)

@@ -163,3 +163,25 @@ def test_operator_navigation_shows_tabs_registered_by_later_apps(operator_client
     for link in operator_links():
         assert str(link.label) in html
     assert "场景安排" in html  # scenes registers its planner tab in AppConfig.ready()
+
+
+def test_the_venue_page_loads_hours_and_rooms_once_for_every_panel(
+    anonymous, venue, room, django_assert_num_queries
+):
+    from tests.factories import make_scene
+
+    weekly_hours(venue)
+    make_scene(venue)
+    # venue, rooms, room photos, venue photos, hours, exceptions, scenes, events (no
+    # scene-rooms query: this scene covers all rooms). The scene panels reuse the page's
+    # rooms and hours instead of loading them again (that was 15 queries).
+    with django_assert_num_queries(8):
+        response = anonymous.get(f"/venues/{venue.pk}/")
+    assert "公益时段" in response.content.decode()
+
+
+@pytest.mark.parametrize("week", ["9999-12-30", "0001-01-01", "2026-13-01"])
+def test_an_out_of_range_week_shows_this_week(anonymous, venue, week):
+    response = anonymous.get(f"/venues/{venue.pk}/", {"week": week})
+    assert response.status_code == 200
+    assert response.context["week_start"] == response.context["today"]
