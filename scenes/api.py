@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from linli.errors import NotFound
+from scenes.booking_rules import RULE_FIELDS
 from scenes.models import Scene, SceneKind
 from scenes.resolution import Segment, room_timeline
-from scenes.rules import RULE_FIELDS, weekdays_list, weekdays_mask
+from scenes.rules import weekdays_list, weekdays_mask
 from scenes.schemas import SceneIn, SceneOut, ScenePatch, TimelineOut, VenueNowOut
 from scenes.selectors import scenes as selectors
 from scenes.services.scenes import scene_create, scene_delete, scene_update

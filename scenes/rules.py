@@ -11,112 +11,40 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, make_dataclass
 
 from django.utils.translation import gettext as _
 
 from linli.errors import DomainError
 from linli.text import join_list
-from scenes.models import SceneKind, WhoMayBook
+from scenes.booking_rules import RULES
+from scenes.choices import SceneKind, WhoMayBook
 
 MINUTES_PER_DAY = 24 * 60
 
-# Field names of the booking rules, in the order forms and payloads show them.
-RULE_FIELDS = (
-    "who_may_book",
-    "price_per_hour_fen",
-    "slot_minutes",
-    "min_duration_minutes",
-    "max_duration_minutes",
-    "min_notice_minutes",
-    "max_days_ahead",
-    "requires_approval",
-    "max_active_bookings",
-    "max_people_per_booking",
-    "checkin_before_minutes",
-    "checkin_after_minutes",
-    "cancel_deadline_minutes",
+
+def _as_dict(self) -> dict:
+    data = asdict(self)
+    del data["scene_id"], data["room_id"]
+    return data
+
+
+# The rules a booking in ``room_id`` must follow while the scene is in force: one attribute
+# per declared rule (an optional one is filled in here, so never None), after the scene,
+# room and whether anything is bookable at all.
+EffectiveRules = make_dataclass(
+    "EffectiveRules",
+    [
+        ("scene_id", int | None),
+        ("room_id", int),
+        ("kind", str),
+        ("bookable", bool),
+        *((rule.name, rule.type) for rule in RULES),
+    ],
+    namespace={"as_dict": _as_dict, "__module__": __name__},
+    frozen=True,
+    slots=True,
 )
-
-_COMMON = {
-    "slot_minutes": 30,
-    "min_notice_minutes": 60,
-    "max_days_ahead": 14,
-    "requires_approval": False,
-    "max_people_per_booking": None,
-    "checkin_before_minutes": 15,
-    "checkin_after_minutes": 15,
-}
-
-# Public-benefit time is free and instant, so residents are not put off; commercial time is
-# paid by the hour with a longer minimum, which keeps the space sustainable; closed time is
-# not bookable at all.
-KIND_DEFAULTS: dict[str, dict] = {
-    SceneKind.PUBLIC: {
-        **_COMMON,
-        "who_may_book": WhoMayBook.RESIDENTS,
-        "price_per_hour_fen": 0,
-        "min_duration_minutes": 30,
-        "max_duration_minutes": 180,
-        "max_active_bookings": 3,
-        "cancel_deadline_minutes": 60,
-    },
-    SceneKind.COMMERCIAL: {
-        **_COMMON,
-        "who_may_book": WhoMayBook.RESIDENTS,
-        "price_per_hour_fen": 2000,
-        "min_duration_minutes": 60,
-        "max_duration_minutes": 240,
-        "min_notice_minutes": 120,
-        "max_active_bookings": 2,
-        "cancel_deadline_minutes": 120,
-    },
-    SceneKind.CLOSED: {
-        **_COMMON,
-        "who_may_book": WhoMayBook.WALK_IN,
-        "price_per_hour_fen": 0,
-        "min_duration_minutes": 30,
-        "max_duration_minutes": 240,
-        "max_active_bookings": 3,
-        "cancel_deadline_minutes": 60,
-    },
-}
-
-
-def kind_defaults(kind: str) -> dict:
-    """The booking rules a new scene of ``kind`` gets for every rule left unset."""
-    try:
-        return dict(KIND_DEFAULTS[kind])
-    except KeyError:
-        raise DomainError(_("请选择有效的场景类型。"), code="invalid", field="kind") from None
-
-
-@dataclass(frozen=True, slots=True)
-class EffectiveRules:
-    """The rules a booking in ``room_id`` must follow while the scene is in force."""
-
-    scene_id: int | None
-    room_id: int
-    kind: str
-    bookable: bool
-    who_may_book: str
-    price_per_hour_fen: int
-    slot_minutes: int
-    min_duration_minutes: int
-    max_duration_minutes: int
-    min_notice_minutes: int
-    max_days_ahead: int
-    requires_approval: bool
-    max_active_bookings: int
-    max_people_per_booking: int
-    checkin_before_minutes: int
-    checkin_after_minutes: int
-    cancel_deadline_minutes: int
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        del data["scene_id"], data["room_id"]
-        return data
 
 
 def effective_rules(scene, room) -> EffectiveRules:
@@ -138,19 +66,11 @@ def effective_rules(scene, room) -> EffectiveRules:
         room_id=room.pk,
         kind=scene.kind,
         bookable=bookable,
-        who_may_book=scene.who_may_book if bookable else WhoMayBook.WALK_IN,
-        price_per_hour_fen=scene.price_per_hour_fen,
-        slot_minutes=scene.slot_minutes,
-        min_duration_minutes=scene.min_duration_minutes,
-        max_duration_minutes=scene.max_duration_minutes,
-        min_notice_minutes=scene.min_notice_minutes,
-        max_days_ahead=scene.max_days_ahead,
-        requires_approval=scene.requires_approval,
-        max_active_bookings=scene.max_active_bookings,
-        max_people_per_booking=people,
-        checkin_before_minutes=scene.checkin_before_minutes,
-        checkin_after_minutes=scene.checkin_after_minutes,
-        cancel_deadline_minutes=scene.cancel_deadline_minutes,
+        **{
+            **{rule.name: getattr(scene, rule.name) for rule in RULES},
+            "who_may_book": scene.who_may_book if bookable else WhoMayBook.WALK_IN,
+            "max_people_per_booking": people,
+        },
     )
 
 

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
+from scenes.booking_rules import KIND_DEFAULTS
 from scenes.forms import SERVICE_FIELD_MAP, SceneForm, initial_for, initial_for_new
 from scenes.impact import SceneImpactConflict
 from scenes.models import Scene
-from scenes.rules import KIND_DEFAULTS
 from scenes.selectors import scenes as selectors
 from scenes.selectors.planner import planner_week
 from scenes.services.scenes import scene_create, scene_delete, scene_update
