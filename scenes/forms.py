@@ -10,20 +10,13 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.dates import weekday_choices
 from linli.forms import NoLabelSuffixMixin
 from scenes.booking_rules import RULES, Rule
 from scenes.models import DayFilter, Scene, SceneKind
 from scenes.rules import weekdays_list, weekdays_mask
 
-WEEKDAY_CHOICES = [
-    (1, _("周一")),
-    (2, _("周二")),
-    (3, _("周三")),
-    (4, _("周四")),
-    (5, _("周五")),
-    (6, _("周六")),
-    (7, _("周日")),
-]
+WEEKDAY_CHOICES = weekday_choices(first=1, short=True)
 BOOL_CHOICES = [("", _("按类型默认")), ("yes", _("是")), ("no", _("否"))]
 # Service field -> form field, for errors.
 SERVICE_FIELD_MAP = {rule.name: rule.form_name for rule in RULES if rule.form_name != rule.name}

@@ -118,9 +118,8 @@ def _full_clean(scene: Scene) -> None:
 
 
 def _check_overlaps(entry: SceneEntry, venue: Venue) -> None:
-    from zoneinfo import ZoneInfo
 
-    zone = ZoneInfo(venue.time_zone)
+    zone = venue.zone
     others = Scene.objects.filter(venue=venue).order_by("pk")
     if entry.scene.pk:
         others = others.exclude(pk=entry.scene.pk)
