@@ -41,7 +41,8 @@ class Rule:
     SceneKind a new scene gets when the rule is left unset; ``column_default`` is what the
     database column defaults to (services always fill in the kind's default, so it only
     matters to rows written by hand). ``wide`` stores an int in a PositiveIntegerField.
-    ``unit`` "fen" means money in fen, which forms show in yuan, under ``form_field``.
+    ``unit`` "fen" means money in fen, which forms show in yuan, under ``form_field``
+    with ``form_label`` and ``form_help`` (the form uses ``label``/``help`` otherwise).
     """
 
     name: str
@@ -58,6 +59,8 @@ class Rule:
     wide: bool = False
     unit: str = ""
     form_field: str = ""
+    form_label: Promise | str = ""
+    form_help: Promise | str = ""
 
     def model_field(self) -> models.Field:
         """The Scene column that stores this rule."""
@@ -126,6 +129,8 @@ RULES: tuple[Rule, ...] = (
         high=99_999_999,
         unit="fen",
         form_field="price_yuan",
+        form_label=_lazy("每小时价格（元）"),
+        form_help=_lazy("公益时段须为 0。"),
     ),
     _minutes(
         "slot_minutes",

@@ -88,8 +88,8 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
         self.venue = venue
         self.scene = scene
         self.fields["rooms"].queryset = venue.rooms.order_by("order", "pk")
-        # In declaration order; left blank, a rule keeps the
-        # kind's default (new scene) or its current value (edit).
+        # In declaration order; left blank, a rule keeps the kind's default (new scene) or
+        # its current value (edit).
         for rule in RULES:
             self.fields[rule.form_name] = rule_form_field(rule)
 
@@ -212,7 +212,11 @@ def initial_for_new(
 
 def rule_form_field(rule: Rule) -> forms.Field:
     """The form field for one declared booking rule, with the declaration's bounds."""
-    common = {"label": rule.label, "required": False, "help_text": rule.help}
+    common = {
+        "label": rule.form_label or rule.label,
+        "required": False,
+        "help_text": rule.form_help or rule.help,
+    }
     if rule.type is str:
         return forms.ChoiceField(choices=[("", _("按类型默认")), *rule.choices.choices], **common)
     if rule.type is bool:
@@ -220,7 +224,7 @@ def rule_form_field(rule: Rule) -> forms.Field:
     if rule.unit == "fen":
         # Operators type prices in yuan; the model keeps fen.
         return forms.DecimalField(
-            **{**common, "label": _("每小时价格（元）"), "help_text": _("公益时段须为 0。")},
+            **common,
             min_value=Decimal(rule.low) / 100,
             max_value=rule.yuan_max,
             max_digits=len(str(rule.high)),

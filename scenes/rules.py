@@ -1,6 +1,7 @@
-"""Booking rules carried by scenes: defaults per kind, effective rules per room, validation.
+"""Booking rules carried by scenes: effective rules per room, validation.
 
-A scene's rules are stored on the Scene row; ``effective_rules(scene, room)`` is what a
+The rules themselves (names, bounds, defaults per kind) are declared in
+scenes.booking_rules. A scene's rules are stored on the Scene row; ``effective_rules(scene, room)`` is what a
 booking in that room during that scene must follow (people capped at the room's capacity,
 nothing bookable in a closed scene or a walk-in-only room). ``scene_problems`` finds every
 contradiction in a scene's values at once, each with a stable code, so a form can show them
