@@ -191,6 +191,26 @@ def _rule_problems(v: Mapping) -> list[Problem]:
     return problems
 
 
+def _bound_problems(v: Mapping, flagged: set[str]) -> list[Problem]:
+    """A rule outside its declared bounds (the API and form refuse these already; this is
+    for every other caller), unless a more specific problem was found on it."""
+    problems = []
+    for rule in RULES:
+        value = v.get(rule.name)
+        if rule.type is not int or type(value) is not int or rule.name in flagged:
+            continue
+        if not rule.low <= value <= rule.high:
+            problems.append(
+                Problem(
+                    rule.name,
+                    "out_of_range",
+                    _("%(label)s须在 %(low)s 到 %(high)s 之间。")
+                    % {"label": rule.label, "low": rule.low, "high": rule.high},
+                )
+            )
+    return problems
+
+
 def scene_problems(values: Mapping, *, venue_id: int, rooms: Iterable = ()) -> list[Problem]:
     """Every contradiction in a scene's values; [] when it may be saved.
 
@@ -198,6 +218,7 @@ def scene_problems(values: Mapping, *, venue_id: int, rooms: Iterable = ()) -> l
     (ignored when ``all_rooms``).
     """
     problems = [*_time_problems(values), *_date_problems(values), *_rule_problems(values)]
+    problems += _bound_problems(values, {p.field for p in problems})
     if values.get("kind") not in SceneKind.values:
         problems.append(Problem("kind", "invalid", _("请选择有效的场景类型。")))
     if values.get("who_may_book") not in WhoMayBook.values:

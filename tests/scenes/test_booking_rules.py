@@ -4,6 +4,7 @@ Each test would fail if a rule were added, removed or re-bounded in only one pla
 model, EffectiveRules, the API's input and output schemas or the planner's form.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from scenes.booking_rules import KIND_DEFAULTS, RULE_FIELDS, RULES
 from scenes.choices import SceneKind
 from scenes.forms import SceneForm
 from scenes.models import Scene
-from scenes.rules import EffectiveRules, effective_rules
+from scenes.rules import EffectiveRules, effective_rules, scene_problems
 from scenes.schemas import RulesOut, RuleValuesOut, SceneIn, ScenePatch
 from tests.factories import RoomFactory, VenueFactory
 
@@ -173,3 +174,26 @@ def test_every_kind_has_a_default_for_every_rule_within_its_bounds(kind):
 def test_every_rule_says_what_it_means():
     for rule in RULES:
         assert len(rule.meaning) > 30, rule.name
+
+
+@pytest.mark.parametrize("rule", INT_RULES, ids=lambda r: r.name)
+def test_the_service_validation_enforces_the_declared_bounds_too(rule):
+    # For callers other than the API and the form (imports, the shell, bookings' tests).
+    base = {
+        "kind": "commercial",
+        "name": "晚间",
+        "all_rooms": True,
+        "weekdays": 0b1111111,
+        "starts": dt.time(18),
+        "ends": dt.time(22),
+        "valid_from": dt.date(2026, 9, 1),
+        **KIND_DEFAULTS["commercial"],
+        # Durations of one slot, so that any bound of one rule keeps the others consistent.
+        "slot_minutes": 5,
+        "min_duration_minutes": 5,
+        "max_duration_minutes": 240,
+    }
+    assert scene_problems(base, venue_id=1) == []
+    for outside in (rule.low - 1, rule.high + 1):
+        problems = scene_problems({**base, rule.name: outside}, venue_id=1)
+        assert rule.name in {p.field for p in problems}, outside
