@@ -1,6 +1,6 @@
 """Guarding resident pages: signed in, and agreed to the current privacy statement.
 
-Use ``@resident_required`` (or ``ResidentRequiredMixin``) instead of ``login_required`` on
+Use ``@resident_required`` instead of ``login_required`` on
 every page that needs a signed-in resident::
 
     from accounts.decorators import resident_required
@@ -23,7 +23,6 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.mixins import AccessMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
@@ -56,8 +55,3 @@ def resident_required(view):
         return resident_gate(request) or view(request, *args, **kwargs)
 
     return wrapper
-
-
-class ResidentRequiredMixin(AccessMixin):
-    def dispatch(self, request, *args, **kwargs):
-        return resident_gate(request) or super().dispatch(request, *args, **kwargs)

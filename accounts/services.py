@@ -1,4 +1,4 @@
-"""Writes for accounts. Sign-in codes live in ``accounts.otp`` and are re-exported here."""
+"""Writes for accounts. Sign-in codes live in ``accounts.otp``."""
 
 from dataclasses import dataclass
 
@@ -9,18 +9,13 @@ from django.utils.translation import gettext as _
 
 from accounts import personal_data
 from accounts.models import ApiToken, LoginCode, User
-from accounts.otp import CodeSent, SignIn, login_code_request, login_code_verify
 from accounts.privacy import PRIVACY_POLICY_VERSION
 from linli.errors import Conflict, DomainError, PermissionDenied
 
 __all__ = [
-    "CodeSent",
-    "SignIn",
     "account_delete",
     "account_erase",
     "account_export",
-    "login_code_request",
-    "login_code_verify",
     "privacy_consent_decline",
     "privacy_consent_give",
     "user_update_profile",

@@ -7,7 +7,7 @@ filter uses), so each language gets its natural order without a language check i
 import datetime as dt
 
 from django.utils.dateformat import format as date_format
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext
 
 WEEKDAYS_SHORT = [
     gettext_noop("周一"),
@@ -35,6 +35,13 @@ def weekday_name(index: int, *, short: bool = False) -> str:
     return gettext((WEEKDAYS_SHORT if short else WEEKDAYS_LONG)[index])
 
 
+def weekday_choices(*, first: int = 0, short: bool = False) -> list[tuple[int, str]]:
+    """(number, translated name) for Monday ... Sunday, numbered from ``first`` (0 for
+    Python's weekday(), 1 for ISO); lazy, so it can sit in a model or form declaration."""
+    names = WEEKDAYS_SHORT if short else WEEKDAYS_LONG
+    return [(first + i, gettext_lazy(name)) for i, name in enumerate(names)]
+
+
 def weekday_short(value: dt.date | dt.datetime) -> str:
     """周一 … 周日 (Mon … Sun)."""
     return gettext(WEEKDAYS_SHORT[value.weekday()])
@@ -58,6 +65,23 @@ def full_date(value: dt.date | dt.datetime) -> str:
 
 def month_day_time(value: dt.datetime) -> str:
     return date_format(value, pgettext("date format: month, day and time", "n月j日 H:i"))
+
+
+def relative_time(moment: dt.datetime, now: dt.datetime) -> str:
+    """When ``moment`` is, said relative to ``now`` (aware, in the venue's zone): "21:00"
+    later today, "明天 09:00" / "tomorrow 09:00", "周三 09:00" within the week, else
+    "10月3日 09:00". The one phrasing of "when" next to "now" on every page and in the API.
+    """
+    moment = moment.astimezone(now.tzinfo)
+    time = f"{moment:%H:%M}"
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        return time
+    if days == 1:
+        return gettext("明天 %(time)s") % {"time": time}
+    if 1 < days < 7:
+        return gettext("%(weekday)s %(time)s") % {"weekday": weekday_short(moment), "time": time}
+    return month_day_time(moment)
 
 
 def time_range(start: dt.time | dt.datetime, end: dt.time | dt.datetime, overnight: bool) -> str:

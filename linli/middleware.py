@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django_htmx.middleware import HtmxDetails
 
 # Everything the pages need is served from this origin: no CDN, no web font, no analytics.
 # 'unsafe-inline' is not allowed for scripts; htmx's indicator styles are switched off in
@@ -82,13 +83,32 @@ class LanguageMiddleware:
         return response
 
 
+class _RecordingHtmxDetails(HtmxDetails):
+    """request.htmx that remembers which htmx headers the view read."""
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.headers_read: set[str] = set()
+
+    def _get_header_value(self, name: str) -> str | None:
+        self.headers_read.add(name)
+        return super()._get_header_value(name)
+
+
 class VaryOnHtmxMiddleware:
-    """The same URL renders a page or a fragment, so caches must key on HX-Request."""
+    """The same URL renders a page or a fragment, so caches must key on what chose it.
+
+    Always HX-Request (every page can answer with a fragment), plus every other htmx header
+    the view switched on (HX-Target, HX-Current-URL, ...): request.htmx records the headers
+    it is asked for, so Vary follows the code instead of a list kept beside it. Runs after
+    django_htmx's HtmxMiddleware, whose request.htmx it replaces.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        htmx = request.htmx = _RecordingHtmxDetails(request)
         response = self.get_response(request)
-        patch_vary_headers(response, ("HX-Request",))
+        patch_vary_headers(response, ("HX-Request", *sorted(htmx.headers_read - {"HX-Request"})))
         return response

@@ -4,11 +4,12 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from accounts.views import admin_sign_in
-from linli import views
 from linli.api import api
+from spaces.views import venue_list
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # The home page is the nearby-venues list: what residents come for.
+    path("", venue_list, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     # Ahead of the admin's own login URL: the same view, plus 429 when sign-in is locked.

@@ -1,7 +1,6 @@
 """Scenes API: public timelines and "now" for residents; scene writes for operators."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -9,9 +8,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from linli.errors import NotFound
+from scenes.booking_rules import RULE_FIELDS
 from scenes.models import Scene, SceneKind
 from scenes.resolution import Segment, room_timeline
-from scenes.rules import RULE_FIELDS, weekdays_list, weekdays_mask
+from scenes.rules import weekdays_list, weekdays_mask
 from scenes.schemas import SceneIn, SceneOut, ScenePatch, TimelineOut, VenueNowOut
 from scenes.selectors import scenes as selectors
 from scenes.services.scenes import scene_create, scene_delete, scene_update
@@ -84,7 +84,7 @@ def get_room_timeline(
     room = space_selectors.room_get(room_id=room_id)
     if not room.venue.is_published:
         raise NotFound(_("找不到该功能室。"), code="room_not_found")
-    start = start or selectors.local_today(room.venue)
+    start = start or space_selectors.local_today(room.venue)
     end = end or start + dt.timedelta(days=7)
     selectors.check_timeline_range(start, end)
     segments = room_timeline(room=room, start=start, end=end)
@@ -104,7 +104,7 @@ def get_venue_now(request: HttpRequest, venue_id: int):
     venue = space_selectors.venue_get(venue_id=venue_id)
     at = timezone.now()
     summary = selectors.venue_now_summary(venue=venue, at=at)
-    local = at.astimezone(ZoneInfo(venue.time_zone))
+    local = at.astimezone(venue.zone)
     rooms = [
         {
             "room_id": item.room.pk,
@@ -158,7 +158,7 @@ def create_scene(request: HttpRequest, venue_id: int, payload: SceneIn):
     data = payload.dict()
     on_conflict, message = data.pop("on_conflict"), data.pop("cancel_message")
     rooms = data.pop("room_ids")
-    data["valid_from"] = data["valid_from"] or selectors.local_today(venue)
+    data["valid_from"] = data["valid_from"] or space_selectors.local_today(venue)
     data["all_rooms"] = not rooms
     scene = scene_create(
         user=request.user,

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -106,7 +105,7 @@ class EventPublishForm(NoLabelSuffixMixin, forms.Form):
 
     def times(self) -> tuple[dt.datetime, dt.datetime]:
         """The start and end as aware datetimes in the venue's zone."""
-        zone = ZoneInfo(self.venue.time_zone)
+        zone = self.venue.zone
         day = self.cleaned_data["date"]
         return (
             dt.datetime.combine(day, self.cleaned_data["starts"], tzinfo=zone),

@@ -106,7 +106,7 @@ def find(change: SceneChange) -> list[ImpactItem]:
     events = _affected_events(change)
     if not events:
         return []
-    zone = ZoneInfo(change.venue.time_zone)
+    zone = change.venue.zone
     first = min(e.starts_at for e in events).astimezone(zone).date()
     last = max(e.ends_at for e in events).astimezone(zone).date()
     span = {"start": first, "end": last + dt.timedelta(days=1)}

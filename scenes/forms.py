@@ -10,35 +10,16 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.dates import weekday_choices
 from linli.forms import NoLabelSuffixMixin
-from scenes.models import DayFilter, Scene, SceneKind, WhoMayBook
-from scenes.rules import RULE_FIELDS, weekdays_list, weekdays_mask
+from scenes.booking_rules import RULES, Rule
+from scenes.models import DayFilter, Scene, SceneKind
+from scenes.rules import weekdays_list, weekdays_mask
 
-WEEKDAY_CHOICES = [
-    (1, _("周一")),
-    (2, _("周二")),
-    (3, _("周三")),
-    (4, _("周四")),
-    (5, _("周五")),
-    (6, _("周六")),
-    (7, _("周日")),
-]
+WEEKDAY_CHOICES = weekday_choices(first=1, short=True)
 BOOL_CHOICES = [("", _("按类型默认")), ("yes", _("是")), ("no", _("否"))]
 # Service field -> form field, for errors.
-SERVICE_FIELD_MAP = {"price_per_hour_fen": "price_yuan"}
-# Integer rule fields shown as minutes/days/counts; left blank they keep the kind's default
-# (new scene) or the current value (edit).
-INT_RULES = (
-    ("slot_minutes", _("时段粒度（分钟）"), 5, 240),
-    ("min_duration_minutes", _("最短时长（分钟）"), 1, 1440),
-    ("max_duration_minutes", _("最长时长（分钟）"), 1, 1440),
-    ("min_notice_minutes", _("最少提前（分钟）"), 0, 43200),
-    ("max_days_ahead", _("最多提前天数"), 0, 365),
-    ("max_active_bookings", _("每人最多有效预约"), 0, 100),
-    ("checkin_before_minutes", _("可提前签到（分钟）"), 0, 240),
-    ("checkin_after_minutes", _("开始后可签到（分钟）"), 0, 240),
-    ("cancel_deadline_minutes", _("取消截止（开始前分钟）"), 0, 43200),
-)
+SERVICE_FIELD_MAP = {rule.name: rule.form_name for rule in RULES if rule.form_name != rule.name}
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -88,28 +69,6 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
     )
     one_off_date = forms.DateField(label=_("单次日期"), required=False, widget=DATE)
 
-    who_may_book = forms.ChoiceField(
-        label=_("谁可以预约"),
-        choices=[("", _("按类型默认")), *WhoMayBook.choices],
-        required=False,
-    )
-    price_yuan = forms.DecimalField(
-        label=_("每小时价格（元）"),
-        required=False,
-        min_value=0,
-        max_digits=8,
-        decimal_places=2,
-        help_text=_("公益时段须为 0。"),
-    )
-    requires_approval = forms.ChoiceField(
-        label=_("需要运营方审核"), choices=BOOL_CHOICES, required=False
-    )
-    max_people_per_booking = forms.IntegerField(
-        label=_("每次预约最多人数"),
-        required=False,
-        min_value=1,
-        help_text=_("留空表示功能室容量。"),
-    )
     on_conflict = forms.ChoiceField(
         label=_("处理方式"),
         choices=[("keep", _("保留这些预约（作为例外）")), ("cancel", _("取消并通知居民"))],
@@ -129,13 +88,12 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
         self.venue = venue
         self.scene = scene
         self.fields["rooms"].queryset = venue.rooms.order_by("order", "pk")
-        for name, label, low, high in INT_RULES:
-            self.fields[name] = forms.IntegerField(
-                label=label, required=False, min_value=low, max_value=high
-            )
+        # In declaration order; left blank, a rule keeps the kind's default (new scene) or
+        # its current value (edit).
+        for rule in RULES:
+            self.fields[rule.form_name] = rule_form_field(rule)
 
-    # Operators type prices in yuan; the model keeps fen.
-    RULE_GROUP = tuple("price_yuan" if f == "price_per_hour_fen" else f for f in RULE_FIELDS)
+    RULE_GROUP = tuple(rule.form_name for rule in RULES)
 
     # Shown above the list of what a change affects (see ask_about).
     affected_heading = _("受影响的预约")
@@ -198,16 +156,13 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
                 valid_from=data["valid_from"],
                 valid_until=data["valid_until"],
             )
-        if data["who_may_book"]:
-            fields["who_may_book"] = data["who_may_book"]
-        if data["price_yuan"] is not None:
-            fields["price_per_hour_fen"] = int((data["price_yuan"] * 100).to_integral_value())
-        if data["requires_approval"]:
-            fields["requires_approval"] = data["requires_approval"] == "yes"
-        for name, *_rest in INT_RULES:
-            if data.get(name) is not None:
-                fields[name] = data[name]
-        fields["max_people_per_booking"] = data["max_people_per_booking"]
+        for rule in RULES:
+            value = data.get(rule.form_name)
+            if rule.optional:
+                # Blank is a value of its own here (e.g. "the room's capacity").
+                fields[rule.name] = value
+            elif value not in (None, ""):
+                fields[rule.name] = rule_value(rule, value)
         return fields
 
 
@@ -228,12 +183,9 @@ def initial_for(scene: Scene) -> dict:
         "valid_from": scene.valid_from,
         "valid_until": scene.valid_until,
         "one_off_date": scene.one_off_date,
-        "price_yuan": (Decimal(scene.price_per_hour_fen) / 100).quantize(Decimal("0.01")),
-        "requires_approval": "yes" if scene.requires_approval else "no",
     }
-    for name in RULE_FIELDS:
-        initial.setdefault(name, getattr(scene, name))
-    initial.pop("price_per_hour_fen", None)
+    for rule in RULES:
+        initial[rule.form_name] = form_value(rule, getattr(scene, rule.name))
     return initial
 
 
@@ -256,3 +208,44 @@ def initial_for_new(
     if day is not None:
         initial["weekdays"] = [day.isoweekday()]
     return initial
+
+
+def rule_form_field(rule: Rule) -> forms.Field:
+    """The form field for one declared booking rule, with the declaration's bounds."""
+    common = {
+        "label": rule.form_label or rule.label,
+        "required": False,
+        "help_text": rule.form_help or rule.help,
+    }
+    if rule.type is str:
+        return forms.ChoiceField(choices=[("", _("按类型默认")), *rule.choices.choices], **common)
+    if rule.type is bool:
+        return forms.ChoiceField(choices=BOOL_CHOICES, **common)
+    if rule.unit == "fen":
+        # Operators type prices in yuan; the model keeps fen.
+        return forms.DecimalField(
+            **common,
+            min_value=Decimal(rule.low) / 100,
+            max_value=rule.yuan_max,
+            max_digits=len(str(rule.high)),
+            decimal_places=2,
+        )
+    return forms.IntegerField(min_value=rule.low, max_value=rule.high, **common)
+
+
+def rule_value(rule: Rule, value):
+    """A cleaned form value -> the rule's stored value."""
+    if rule.type is bool:
+        return value == "yes"
+    if rule.unit == "fen":
+        return int((value * 100).to_integral_value())
+    return value
+
+
+def form_value(rule: Rule, value):
+    """A stored rule value -> what the form shows."""
+    if rule.type is bool:
+        return "yes" if value else "no"
+    if rule.unit == "fen":
+        return (Decimal(value) / 100).quantize(Decimal("0.01"))
+    return value

@@ -37,7 +37,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,9 +107,7 @@ class SceneChange:
     def first_date(self) -> dt.date:
         """Nothing before today (in the venue's zone) is affected; the day before is
         included for overnight spill."""
-        return timezone.now().astimezone(ZoneInfo(self.venue.time_zone)).date() - dt.timedelta(
-            days=1
-        )
+        return timezone.now().astimezone(self.venue.zone).date() - dt.timedelta(days=1)
 
     def _entries(self, start: dt.date, end: dt.date, *, after: bool) -> list[SceneEntry]:
         from scenes.resolution import load_entries, scenes_query

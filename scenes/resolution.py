@@ -148,7 +148,7 @@ def load_venue_data(
         hours = load_rules(venue=venue, start=start, end=end)
     if entries is None:
         entries = load_entries(scenes_query(venue, start, end))
-    zone = ZoneInfo(venue.time_zone)
+    zone = venue.zone
     infos = days_info(start - ONE_DAY, end)
     occs = occurrences(entries, start=start - ONE_DAY, end=end, zone=zone, infos=infos)
     return VenueData(venue, rooms, start, end, hours, entries, zone, occs)
@@ -276,7 +276,7 @@ def venue_now(*, venue: Venue, at: dt.datetime, data: VenueData | None = None) -
     """
     if at.tzinfo is None:
         raise ValueError("venue_now needs an aware datetime")
-    today = at.astimezone(ZoneInfo(venue.time_zone)).date()
+    today = at.astimezone(venue.zone).date()
     ctx = data or load_venue_data(
         venue=venue, start=today, end=today + dt.timedelta(days=NOW_LOOKAHEAD_DAYS)
     )

@@ -1,6 +1,7 @@
-"""Booking rules carried by scenes: defaults per kind, effective rules per room, validation.
+"""Booking rules carried by scenes: effective rules per room, validation.
 
-A scene's rules are stored on the Scene row; ``effective_rules(scene, room)`` is what a
+The rules themselves (names, bounds, defaults per kind) are declared in
+scenes.booking_rules. A scene's rules are stored on the Scene row; ``effective_rules(scene, room)`` is what a
 booking in that room during that scene must follow (people capped at the room's capacity,
 nothing bookable in a closed scene or a walk-in-only room). ``scene_problems`` finds every
 contradiction in a scene's values at once, each with a stable code, so a form can show them
@@ -11,112 +12,40 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, make_dataclass
 
 from django.utils.translation import gettext as _
 
 from linli.errors import DomainError
 from linli.text import join_list
-from scenes.models import SceneKind, WhoMayBook
+from scenes.booking_rules import RULES
+from scenes.choices import SceneKind, WhoMayBook
 
 MINUTES_PER_DAY = 24 * 60
 
-# Field names of the booking rules, in the order forms and payloads show them.
-RULE_FIELDS = (
-    "who_may_book",
-    "price_per_hour_fen",
-    "slot_minutes",
-    "min_duration_minutes",
-    "max_duration_minutes",
-    "min_notice_minutes",
-    "max_days_ahead",
-    "requires_approval",
-    "max_active_bookings",
-    "max_people_per_booking",
-    "checkin_before_minutes",
-    "checkin_after_minutes",
-    "cancel_deadline_minutes",
+
+def _as_dict(self) -> dict:
+    data = asdict(self)
+    del data["scene_id"], data["room_id"]
+    return data
+
+
+# The rules a booking in ``room_id`` must follow while the scene is in force: one attribute
+# per declared rule (an optional one is filled in here, so never None), after the scene,
+# room and whether anything is bookable at all.
+EffectiveRules = make_dataclass(
+    "EffectiveRules",
+    [
+        ("scene_id", int | None),
+        ("room_id", int),
+        ("kind", str),
+        ("bookable", bool),
+        *((rule.name, rule.type) for rule in RULES),
+    ],
+    namespace={"as_dict": _as_dict, "__module__": __name__},
+    frozen=True,
+    slots=True,
 )
-
-_COMMON = {
-    "slot_minutes": 30,
-    "min_notice_minutes": 60,
-    "max_days_ahead": 14,
-    "requires_approval": False,
-    "max_people_per_booking": None,
-    "checkin_before_minutes": 15,
-    "checkin_after_minutes": 15,
-}
-
-# Public-benefit time is free and instant, so residents are not put off; commercial time is
-# paid by the hour with a longer minimum, which keeps the space sustainable; closed time is
-# not bookable at all.
-KIND_DEFAULTS: dict[str, dict] = {
-    SceneKind.PUBLIC: {
-        **_COMMON,
-        "who_may_book": WhoMayBook.RESIDENTS,
-        "price_per_hour_fen": 0,
-        "min_duration_minutes": 30,
-        "max_duration_minutes": 180,
-        "max_active_bookings": 3,
-        "cancel_deadline_minutes": 60,
-    },
-    SceneKind.COMMERCIAL: {
-        **_COMMON,
-        "who_may_book": WhoMayBook.RESIDENTS,
-        "price_per_hour_fen": 2000,
-        "min_duration_minutes": 60,
-        "max_duration_minutes": 240,
-        "min_notice_minutes": 120,
-        "max_active_bookings": 2,
-        "cancel_deadline_minutes": 120,
-    },
-    SceneKind.CLOSED: {
-        **_COMMON,
-        "who_may_book": WhoMayBook.WALK_IN,
-        "price_per_hour_fen": 0,
-        "min_duration_minutes": 30,
-        "max_duration_minutes": 240,
-        "max_active_bookings": 3,
-        "cancel_deadline_minutes": 60,
-    },
-}
-
-
-def kind_defaults(kind: str) -> dict:
-    """The booking rules a new scene of ``kind`` gets for every rule left unset."""
-    try:
-        return dict(KIND_DEFAULTS[kind])
-    except KeyError:
-        raise DomainError(_("请选择有效的场景类型。"), code="invalid", field="kind") from None
-
-
-@dataclass(frozen=True, slots=True)
-class EffectiveRules:
-    """The rules a booking in ``room_id`` must follow while the scene is in force."""
-
-    scene_id: int | None
-    room_id: int
-    kind: str
-    bookable: bool
-    who_may_book: str
-    price_per_hour_fen: int
-    slot_minutes: int
-    min_duration_minutes: int
-    max_duration_minutes: int
-    min_notice_minutes: int
-    max_days_ahead: int
-    requires_approval: bool
-    max_active_bookings: int
-    max_people_per_booking: int
-    checkin_before_minutes: int
-    checkin_after_minutes: int
-    cancel_deadline_minutes: int
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        del data["scene_id"], data["room_id"]
-        return data
 
 
 def effective_rules(scene, room) -> EffectiveRules:
@@ -138,19 +67,11 @@ def effective_rules(scene, room) -> EffectiveRules:
         room_id=room.pk,
         kind=scene.kind,
         bookable=bookable,
-        who_may_book=scene.who_may_book if bookable else WhoMayBook.WALK_IN,
-        price_per_hour_fen=scene.price_per_hour_fen,
-        slot_minutes=scene.slot_minutes,
-        min_duration_minutes=scene.min_duration_minutes,
-        max_duration_minutes=scene.max_duration_minutes,
-        min_notice_minutes=scene.min_notice_minutes,
-        max_days_ahead=scene.max_days_ahead,
-        requires_approval=scene.requires_approval,
-        max_active_bookings=scene.max_active_bookings,
-        max_people_per_booking=people,
-        checkin_before_minutes=scene.checkin_before_minutes,
-        checkin_after_minutes=scene.checkin_after_minutes,
-        cancel_deadline_minutes=scene.cancel_deadline_minutes,
+        **{
+            **{rule.name: getattr(scene, rule.name) for rule in RULES},
+            "who_may_book": scene.who_may_book if bookable else WhoMayBook.WALK_IN,
+            "max_people_per_booking": people,
+        },
     )
 
 
@@ -270,6 +191,26 @@ def _rule_problems(v: Mapping) -> list[Problem]:
     return problems
 
 
+def _bound_problems(v: Mapping, flagged: set[str]) -> list[Problem]:
+    """A rule outside its declared bounds (the API and form refuse these already; this is
+    for every other caller), unless a more specific problem was found on it."""
+    problems = []
+    for rule in RULES:
+        value = v.get(rule.name)
+        if rule.type is not int or type(value) is not int or rule.name in flagged:
+            continue
+        if not rule.low <= value <= rule.high:
+            problems.append(
+                Problem(
+                    rule.name,
+                    "out_of_range",
+                    _("%(label)s须在 %(low)s 到 %(high)s 之间。")
+                    % {"label": rule.label, "low": rule.low, "high": rule.high},
+                )
+            )
+    return problems
+
+
 def scene_problems(values: Mapping, *, venue_id: int, rooms: Iterable = ()) -> list[Problem]:
     """Every contradiction in a scene's values; [] when it may be saved.
 
@@ -277,6 +218,7 @@ def scene_problems(values: Mapping, *, venue_id: int, rooms: Iterable = ()) -> l
     (ignored when ``all_rooms``).
     """
     problems = [*_time_problems(values), *_date_problems(values), *_rule_problems(values)]
+    problems += _bound_problems(values, {p.field for p in problems})
     if values.get("kind") not in SceneKind.values:
         problems.append(Problem("kind", "invalid", _("请选择有效的场景类型。")))
     if values.get("who_may_book") not in WhoMayBook.values:

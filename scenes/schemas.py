@@ -7,28 +7,46 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import create_model
+
+from scenes.booking_rules import RULES, Rule
 
 Kind = Literal["public", "commercial", "closed"]
 DayFilterIn = Literal["all", "working", "non_working"]
-WhoIn = Literal["residents", "groups", "staff", "walk_in"]
 OnConflict = Literal["ask", "keep", "cancel"]
 
 
-class RulesOut(Schema):
-    bookable: bool
-    who_may_book: str
-    price_per_hour_fen: int
-    slot_minutes: int
-    min_duration_minutes: int
-    max_duration_minutes: int
-    min_notice_minutes: int
-    max_days_ahead: int
-    requires_approval: bool
-    max_active_bookings: int
-    max_people_per_booking: int
-    checkin_before_minutes: int
-    checkin_after_minutes: int
-    cancel_deadline_minutes: int
+def _rule_type(rule: Rule, *, effective: bool = False):
+    if rule.choices is not None:
+        return str
+    # An optional rule is always filled in once it applies to a room (EffectiveRules).
+    return rule.type | None if rule.optional and not effective else rule.type
+
+
+def _rule_in(rule: Rule):
+    kind = Literal[tuple(rule.choices.values)] if rule.choices is not None else rule.type
+    return kind | None, Field(None, ge=rule.low, le=rule.high, description=rule.meaning)
+
+
+# Output and input shapes of the booking rules, built from their declaration
+# (scenes.booking_rules): the rules in force in a segment (effective, per room), the values
+# stored on a scene, and the optional, bounded values a create or patch may send.
+RulesOut = create_model(
+    "RulesOut",
+    __base__=Schema,
+    __module__=__name__,
+    bookable=(bool, ...),
+    **{r.name: (_rule_type(r, effective=True), Field(..., description=r.meaning)) for r in RULES},
+)
+RuleValuesOut = create_model(
+    "RuleValuesOut",
+    __base__=Schema,
+    __module__=__name__,
+    **{r.name: (_rule_type(r), Field(..., description=r.meaning)) for r in RULES},
+)
+RuleFieldsIn = create_model(
+    "RuleFieldsIn", __base__=Schema, __module__=__name__, **{r.name: _rule_in(r) for r in RULES}
+)
 
 
 class SceneRefOut(Schema):
@@ -75,22 +93,6 @@ class VenueNowOut(Schema):
     rooms: list[RoomNowOut]
 
 
-class RuleValuesOut(Schema):
-    who_may_book: str
-    price_per_hour_fen: int
-    slot_minutes: int
-    min_duration_minutes: int
-    max_duration_minutes: int
-    min_notice_minutes: int
-    max_days_ahead: int
-    requires_approval: bool
-    max_active_bookings: int
-    max_people_per_booking: int | None
-    checkin_before_minutes: int
-    checkin_after_minutes: int
-    cancel_deadline_minutes: int
-
-
 class SceneOut(Schema):
     id: int
     venue_id: int
@@ -112,23 +114,7 @@ class SceneOut(Schema):
     warnings: list[str] = []
 
 
-class _RuleFieldsIn(Schema):
-    who_may_book: WhoIn | None = None
-    price_per_hour_fen: int | None = Field(None, ge=0)
-    slot_minutes: int | None = Field(None, ge=5, le=240)
-    min_duration_minutes: int | None = Field(None, ge=1, le=1440)
-    max_duration_minutes: int | None = Field(None, ge=1, le=1440)
-    min_notice_minutes: int | None = Field(None, ge=0, le=60 * 24 * 30)
-    max_days_ahead: int | None = Field(None, ge=0, le=365)
-    requires_approval: bool | None = None
-    max_active_bookings: int | None = Field(None, ge=0, le=100)
-    max_people_per_booking: int | None = Field(None, ge=1, le=10000)
-    checkin_before_minutes: int | None = Field(None, ge=0, le=240)
-    checkin_after_minutes: int | None = Field(None, ge=0, le=240)
-    cancel_deadline_minutes: int | None = Field(None, ge=0, le=60 * 24 * 30)
-
-
-class SceneIn(_RuleFieldsIn):
+class SceneIn(RuleFieldsIn):
     """Rules left out take the kind's defaults; ``room_ids`` empty means all rooms."""
 
     kind: Kind
@@ -147,7 +133,7 @@ class SceneIn(_RuleFieldsIn):
     cancel_message: str = Field("", max_length=200)
 
 
-class ScenePatch(_RuleFieldsIn):
+class ScenePatch(RuleFieldsIn):
     """Only the fields sent change; ``room_ids`` [] switches to all rooms."""
 
     kind: Kind | None = None

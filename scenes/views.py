@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
+from scenes.booking_rules import KIND_DEFAULTS
 from scenes.forms import SERVICE_FIELD_MAP, SceneForm, initial_for, initial_for_new
 from scenes.impact import SceneImpactConflict
 from scenes.models import Scene
-from scenes.rules import KIND_DEFAULTS
 from scenes.selectors import scenes as selectors
 from scenes.selectors.planner import planner_week
 from scenes.services.scenes import scene_create, scene_delete, scene_update
 from spaces.operator_views import operator_view
+from spaces.selectors import local_today
 
 TEMPLATE = "scenes/planner.html"
 
@@ -40,7 +41,7 @@ def _date(value: str | None) -> dt.date | None:
 
 def _week_start(request: HttpRequest, venue) -> dt.date:
     day = _date(request.GET.get("week") or request.POST.get("week"))
-    return _monday(day or selectors.local_today(venue))
+    return _monday(day or local_today(venue))
 
 
 def _planner_url(venue, week: dt.date, **params) -> str:
@@ -80,7 +81,7 @@ def _render(request, venue, *, week_start, form=None, scene=None, partial=None, 
         "week_start": week_start,
         "prev_week": week_start - dt.timedelta(days=7),
         "next_week": week_start + dt.timedelta(days=7),
-        "this_week": _monday(selectors.local_today(venue)),
+        "this_week": _monday(local_today(venue)),
         "kind_defaults": _defaults_text(),
         **extra,
     }
@@ -195,7 +196,7 @@ def planner(request: HttpRequest, venue) -> HttpResponse:
             venue=venue,
             initial=initial_for_new(
                 day=day,
-                valid_from=day or max(week_start, selectors.local_today(venue)),
+                valid_from=day or max(week_start, local_today(venue)),
                 room_id=int(room_id) if room_id and room_id.isdigit() else None,
                 start=start_time,
             ),

@@ -179,22 +179,18 @@ def upload_photo(
     caption: Form[str] = "",
     room_id: Form[int | None] = None,
 ):
-    from spaces.permissions import venue_require_operator
     from spaces.photos import photo_create
 
     venue = selectors.venue_get(venue_id=venue_id, published_only=False)
-    venue_require_operator(user=request.user, venue=venue)
     room = get_object_or_404(Room, pk=room_id, venue=venue) if room_id else None
-    photo = photo_create(venue=venue, room=room, upload=image, caption=caption)
+    photo = photo_create(user=request.user, venue=venue, room=room, upload=image, caption=caption)
     return Status(201, presenters.photo_payload(photo))
 
 
 @router.delete("/photos/{photo_id}", response={204: None})
 def delete_photo(request: HttpRequest, photo_id: int):
-    from spaces.permissions import venue_require_operator
     from spaces.photos import photo_delete
 
     photo = get_object_or_404(Photo.objects.select_related("venue"), pk=photo_id)
-    venue_require_operator(user=request.user, venue=photo.venue)
-    photo_delete(photo=photo)
+    photo_delete(user=request.user, photo=photo)
     return Status(204, None)

@@ -228,7 +228,7 @@ def photos(request, venue):
     rooms = list(venue.rooms.all())
     if request.method == "POST" and request.POST.get("action") == "delete":
         photo = get_object_or_404(Photo, pk=request.POST.get("id"), venue=venue)
-        photo_delete(photo=photo)
+        photo_delete(user=request.user, photo=photo)
         messages.success(request, _("照片已删除。"))
         return redirect("spaces:operate-photos", venue_id=venue.pk)
     form = PhotoForm(request.POST or None, request.FILES or None, rooms=rooms)
@@ -236,7 +236,13 @@ def photos(request, venue):
         data = form.cleaned_data
         room = next((r for r in rooms if r.pk == data["room"]), None)
         try:
-            photo_create(venue=venue, room=room, upload=data["image"], caption=data["caption"])
+            photo_create(
+                user=request.user,
+                venue=venue,
+                room=room,
+                upload=data["image"],
+                caption=data["caption"],
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

@@ -31,8 +31,10 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from linli.errors import DomainError
 from spaces.models import Photo, Room, Venue
+from spaces.permissions import venue_require_operator
 from spaces.photo_processing import (
     ALLOWED_FORMATS,
     DEFAULT_MAX_BYTES,
@@ -66,6 +68,7 @@ URL_PREFIX = "photos/"
 
 def photo_create(
     *,
+    user: User,
     venue: Venue,
     room: Room | None = None,
     upload: UploadedFile,
@@ -74,11 +77,13 @@ def photo_create(
 ) -> Photo:
     """Validate and store an uploaded photo of ``venue`` (or of one of its rooms).
 
-    Raises DomainError (field ``image`` unless noted): ``photo_too_large``,
+    Only an operator of the venue may (PermissionDenied ``not_venue_operator``, before the
+    upload is read). Raises DomainError (field ``image`` unless noted): ``photo_too_large``,
     ``photo_too_many_pixels``, ``photo_not_image``, ``photo_format``; ``room_not_in_venue``
     (field ``room``); ``caption_too_long`` (field ``caption``). On any error no row and no
     file is left behind.
     """
+    venue_require_operator(user=user, venue=venue)
     if room is not None and room.venue_id != venue.pk:
         raise DomainError(_("这个功能室不属于该场馆。"), code="room_not_in_venue", field="room")
     caption = (caption or "").strip()
@@ -120,12 +125,14 @@ def photo_create(
     return photo
 
 
-def photo_delete(*, photo: Photo) -> None:
-    """Delete the photo and, once the transaction commits, its files.
+def photo_delete(*, user: User, photo: Photo) -> None:
+    """Delete the photo and, once the transaction commits, its files; only an operator of
+    its venue may (PermissionDenied ``not_venue_operator``).
 
     A file another photo of the same venue still uses (the same picture uploaded twice
     gives the same content-hashed names) is kept.
     """
+    venue_require_operator(user=user, venue=photo.venue)
     names = photo_files(photo)
     venue_id = photo.venue_id
     storage = Photo._meta.get_field("image").storage

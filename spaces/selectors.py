@@ -133,6 +133,5 @@ def venue_page(*, venue: Venue, week_start: dt.date, at: dt.datetime | None = No
 
 
 def local_today(venue: Venue, at: dt.datetime | None = None) -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    return (at or timezone.now()).astimezone(ZoneInfo(venue.time_zone)).date()
+    """The venue's local date now (or at ``at``): the one way to ask what "today" is."""
+    return (at or timezone.now()).astimezone(venue.zone).date()

@@ -74,19 +74,6 @@ def _location(latitude: float, longitude: float, coordinate_system: str) -> tupl
 
 
 @transaction.atomic
-def community_get_or_create(
-    *, name: str, street: str, district: str = "", city: str = ""
-) -> Community:
-    community, created = Community.objects.get_or_create(
-        street=street, name=name, defaults={"district": district, "city": city}
-    )
-    if not created and (district, city) != (community.district, community.city):
-        community.district, community.city = district or community.district, city or community.city
-        _save(community)
-    return community
-
-
-@transaction.atomic
 def venue_create(
     *,
     user,

@@ -102,8 +102,8 @@ def weekly_hours(venue, opens=dt.time(9, 0), closes=dt.time(21, 0), days=range(7
 
 def make_scene(venue, *, kind="public", rooms=(), **fields):
     """A scene with the kind's default booking rules; 09:00-18:00 from 2026-01-01 unless told."""
+    from scenes.booking_rules import kind_defaults
     from scenes.models import Scene
-    from scenes.rules import kind_defaults
 
     values = {
         "name": {"public": "公益时段", "commercial": "商业时段", "closed": "设备检修"}[kind],

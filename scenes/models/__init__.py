@@ -1,6 +1,7 @@
+from scenes.choices import DayFilter, SceneKind, WhoMayBook
 from scenes.models.events import Event, EventRegistration, EventSeries
 from scenes.models.groups import Group, GroupMembership, GroupVenueApproval
-from scenes.models.scenes import DayFilter, Scene, SceneKind, WhoMayBook
+from scenes.models.scenes import Scene
 
 __all__ = [
     "DayFilter",

@@ -112,9 +112,8 @@ class Event(models.Model):
     def when_label(self) -> str:
         """ "10月14日 周三 14:30–16:00" in the venue's zone (the date of the end too when it
         falls on another day)."""
-        from zoneinfo import ZoneInfo
 
-        zone = ZoneInfo(self.venue.time_zone)
+        zone = self.venue.zone
         start, end = self.starts_at.astimezone(zone), self.ends_at.astimezone(zone)
         end_text = f"{end:%H:%M}"
         if end.date() != start.date():

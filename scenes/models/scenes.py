@@ -10,28 +10,18 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from linli.dates import weekday_name
+from scenes.booking_rules import rule_columns
+from scenes.choices import DayFilter, SceneKind
+
+# One column per booking rule, built from their declaration (abstract: no table of its own).
+SceneRules = type(
+    "SceneRules",
+    (models.Model,),
+    {"__module__": __name__, "Meta": type("Meta", (), {"abstract": True}), **rule_columns()},
+)
 
 
-class SceneKind(models.TextChoices):
-    PUBLIC = "public", _("公益时段")
-    COMMERCIAL = "commercial", _("商业时段")
-    CLOSED = "closed", _("暂停开放")
-
-
-class DayFilter(models.TextChoices):
-    ALL = "all", _("每天")
-    WORKING = "working", _("仅工作日")
-    NON_WORKING = "non_working", _("仅休息日")
-
-
-class WhoMayBook(models.TextChoices):
-    RESIDENTS = "residents", _("已登录居民")
-    GROUPS = "groups", _("仅登记的自组织")
-    STAFF = "staff", _("仅工作人员")
-    WALK_IN = "walk_in", _("不可预约，现场使用")
-
-
-class Scene(models.Model):
+class Scene(SceneRules):
     venue = models.ForeignKey("spaces.Venue", on_delete=models.CASCADE, related_name="scenes")
     all_rooms = models.BooleanField(_("适用于全部功能室"), default=True)
     rooms = models.ManyToManyField("spaces.Room", blank=True, related_name="scenes")
@@ -53,26 +43,7 @@ class Scene(models.Model):
     )
     one_off_date = models.DateField(_("单次日期"), null=True, blank=True)
 
-    # Booking rules (defaults per kind live in scenes.rules).
-    who_may_book = models.CharField(
-        _("谁可以预约"), max_length=12, choices=WhoMayBook.choices, default=WhoMayBook.RESIDENTS
-    )
-    price_per_hour_fen = models.PositiveIntegerField(_("每小时价格（分）"), default=0)
-    slot_minutes = models.PositiveSmallIntegerField(_("时段粒度（分钟）"), default=30)
-    min_duration_minutes = models.PositiveSmallIntegerField(_("最短时长（分钟）"), default=30)
-    max_duration_minutes = models.PositiveSmallIntegerField(_("最长时长（分钟）"), default=240)
-    min_notice_minutes = models.PositiveIntegerField(_("最少提前（分钟）"), default=60)
-    max_days_ahead = models.PositiveSmallIntegerField(_("最多提前天数"), default=14)
-    requires_approval = models.BooleanField(_("需要运营方审核"), default=False)
-    max_active_bookings = models.PositiveSmallIntegerField(_("每人最多有效预约"), default=3)
-    max_people_per_booking = models.PositiveIntegerField(
-        _("每次预约最多人数"), null=True, blank=True, help_text=_("留空表示功能室容量。")
-    )
-    checkin_before_minutes = models.PositiveSmallIntegerField(_("可提前签到（分钟）"), default=15)
-    checkin_after_minutes = models.PositiveSmallIntegerField(
-        _("开始后可签到（分钟）"), default=15, help_text=_("超过后未签到的预约将被释放。")
-    )
-    cancel_deadline_minutes = models.PositiveIntegerField(_("取消截止（开始前分钟）"), default=60)
+    # The booking rules are SceneRules' columns, declared in scenes.booking_rules.
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

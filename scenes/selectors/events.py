@@ -56,17 +56,6 @@ def events_for_operator(
     return with_counts(qs).order_by("starts_at", "pk")
 
 
-def event_registration_for(*, event: Event, user) -> EventRegistration | None:
-    """The resident's active registration (registered or waitlisted), if any."""
-    if not (user and user.is_authenticated):
-        return None
-    return (
-        EventRegistration.objects.filter(event=event, resident=user)
-        .exclude(status=Registration.CANCELLED)
-        .first()
-    )
-
-
 def registrations_by_event(*, user, events) -> dict[int, EventRegistration]:
     """{event id: active registration} for a page of events, in one query."""
     if not (user and user.is_authenticated):

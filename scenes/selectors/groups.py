@@ -85,10 +85,3 @@ def group_approval_get(*, approval_id: int) -> GroupVenueApproval:
     if approval is None:
         raise NotFound(_("找不到该审核申请。"), code="approval_not_found")
     return approval
-
-
-def group_leader(group: Group):
-    for membership in group.memberships.all():
-        if membership.role == GroupMembership.Role.LEADER:
-            return membership.user
-    return None

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.dates import month_day_time
+from linli.dates import relative_time
 from linli.errors import DomainError, NotFound
 from scenes.models import Scene, SceneKind
 from scenes.resolution import (
@@ -26,6 +25,7 @@ from scenes.resolution import (
 )
 from scenes.resolution import venue_now as resolve_now
 from spaces.models import Room, Venue
+from spaces.selectors import local_today
 
 MAX_TIMELINE_DAYS = 62
 WARNING_DAYS = 28
@@ -67,10 +67,6 @@ def check_timeline_range(start: dt.date, end: dt.date) -> None:
         )
 
 
-def local_today(venue: Venue, at: dt.datetime | None = None) -> dt.date:
-    return (at or timezone.now()).astimezone(ZoneInfo(venue.time_zone)).date()
-
-
 def scene_warnings(*, scene: Scene, days: int = WARNING_DAYS) -> list[ClipNote]:
     """Where the scene reaches outside opening hours in the coming weeks (from today, or
     from when it starts)."""
@@ -86,18 +82,6 @@ def scene_warnings(*, scene: Scene, days: int = WARNING_DAYS) -> list[ClipNote]:
 
 
 # --- now ------------------------------------------------------------------------------
-
-
-def format_until(moment: dt.datetime, now: dt.datetime) -> str:
-    """ "18:00" today, "次日00:30" tomorrow, else "10月3日 09:00"."""
-    moment = moment.astimezone(now.tzinfo)
-    time = f"{moment:%H:%M}"
-    days = (moment.date() - now.date()).days
-    if days <= 0:
-        return time
-    if days == 1:
-        return _("次日%(time)s") % {"time": time}
-    return month_day_time(moment)
 
 
 def _segment_name(segment: Segment) -> str:
@@ -116,7 +100,7 @@ def room_now_text(item: RoomNow, at: dt.datetime) -> str:
     if current is None:
         return _("暂无开放安排")
     if current.is_open:
-        values = {"name": _segment_name(current), "until": format_until(current.end, at)}
+        values = {"name": _segment_name(current), "until": relative_time(current.end, at)}
         if item.next is None:
             return _("现在：%(name)s（至 %(until)s）") % values
         values["next"] = _segment_name(item.next)
@@ -124,11 +108,11 @@ def room_now_text(item: RoomNow, at: dt.datetime) -> str:
     if current.scene is not None:
         return _("现在：暂停开放（%(name)s，至 %(until)s）") % {
             "name": current.scene.name,
-            "until": format_until(current.end, at),
+            "until": relative_time(current.end, at),
         }
     if item.next is not None and item.next.is_open:
         return _("现在：未开放，%(when)s 起：%(name)s") % {
-            "when": format_until(item.next.start, at),
+            "when": relative_time(item.next.start, at),
             "name": _segment_name(item.next),
         }
     return _("现在：未开放")
@@ -161,7 +145,7 @@ def _kind(item: RoomNow) -> str | None:
 def venue_now_summary(
     *, venue: Venue, at: dt.datetime | None = None, data: VenueData | None = None
 ) -> NowSummary:
-    at = (at or timezone.now()).astimezone(ZoneInfo(venue.time_zone))
+    at = (at or timezone.now()).astimezone(venue.zone)
     items = resolve_now(venue=venue, at=at, data=data)
     if not items:
         return NowSummary(None, [], [])

@@ -206,7 +206,7 @@ def event_publish(
     from scenes.resolution import room_timeline
     from spaces.hours import open_intervals
 
-    zone = ZoneInfo(venue.time_zone)
+    zone = venue.zone
     occurrences = weekly_occurrences(starts_at=starts_at, ends_at=ends_at, weeks=weeks, zone=zone)
     first_day = _local(occurrences[0][0], zone).date()
     last_day = _local(occurrences[-1][1], zone).date() + dt.timedelta(days=1)
@@ -307,7 +307,7 @@ def event_cancel(
                 )
                 .order_by("starts_at")
             )
-        zone = ZoneInfo(event.venue.time_zone)
+        zone = event.venue.zone
         notices: list[Notice] = []
         for target in targets:
             target.status = Event.Status.CANCELLED

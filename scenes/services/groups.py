@@ -132,21 +132,6 @@ def group_create(
     return group
 
 
-def group_update(*, user, group: Group, name: str, description: str = "") -> Group:
-    _require_leader(user=user, group=group)
-    name = _clean_name(name)
-    description = _clean_description(description)
-    if _name_taken(name, exclude_pk=group.pk):
-        _raise_name_taken(name)
-    try:
-        with transaction.atomic():
-            group.name, group.description = name, description
-            group.save(update_fields=["name", "description"])
-    except IntegrityError:
-        _raise_name_taken(name)
-    return group
-
-
 def group_add_members(*, user, group: Group, member_phones: Iterable[str]) -> list[User]:
     """Add residents by phone; returns those who were not members yet."""
     _require_leader(user=user, group=group)

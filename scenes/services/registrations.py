@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -119,7 +118,7 @@ def event_unregister(*, user, event: Event) -> UnregisterResult:
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
         promoted = _promote(event, now=now) if event.status == Event.Status.PUBLISHED else []
-    zone = ZoneInfo(event.venue.time_zone)
+    zone = event.venue.zone
     notices = [
         Notice(
             resident_id=r.resident_id,

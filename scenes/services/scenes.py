@@ -18,11 +18,12 @@ from django.utils.translation import gettext as _
 
 from linli.errors import Conflict, DomainError, NotFound, from_validation_error
 from linli.text import join_list
+from scenes.booking_rules import RULE_FIELDS, kind_defaults
 from scenes.impact import SceneChange, settle_impact
 from scenes.models import DayFilter, Scene
 from scenes.occurrences import Overlap, SceneEntry, entry_for, find_overlap
 from scenes.resolution import load_entries
-from scenes.rules import RULE_FIELDS, kind_defaults, validate_scene
+from scenes.rules import validate_scene
 from spaces.models import Room, Venue
 from spaces.permissions import venue_require_operator
 
@@ -117,9 +118,8 @@ def _full_clean(scene: Scene) -> None:
 
 
 def _check_overlaps(entry: SceneEntry, venue: Venue) -> None:
-    from zoneinfo import ZoneInfo
 
-    zone = ZoneInfo(venue.time_zone)
+    zone = venue.zone
     others = Scene.objects.filter(venue=venue).order_by("pk")
     if entry.scene.pk:
         others = others.exclude(pk=entry.scene.pk)

@@ -55,7 +55,7 @@ class HoursRules:
 
     @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.venue.time_zone)
+        return self.venue.zone
 
     def covers(self, first: dt.date, last: dt.date) -> bool:
         """Whether exceptions for every date in [first, last] were loaded."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 from spaces.calendar import MAX_DATE, MIN_DATE
 from spaces.hours.compute import (
@@ -24,7 +23,7 @@ LOOKAHEAD_DAYS = 14
 
 
 def _window(venue: Venue, at: dt.datetime) -> tuple[dt.date, dt.date]:
-    today = at.astimezone(ZoneInfo(venue.time_zone)).date()
+    today = at.astimezone(venue.zone).date()
     if not MIN_DATE < today <= MAX_DATE - dt.timedelta(days=LOOKAHEAD_DAYS + 1):
         raise date_out_of_range()
     return today, today + dt.timedelta(days=LOOKAHEAD_DAYS + 1)

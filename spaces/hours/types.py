@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from linli.dates import month_day_time, weekday_short
+from linli.dates import relative_time
 from spaces.calendar import DayInfo
 
 UTC = dt.UTC
@@ -87,6 +87,10 @@ class OpenStatus:
     time_zone: str
 
     @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
     def opens_at(self) -> dt.datetime | None:
         return None if self.is_open else self.changes_at
 
@@ -98,26 +102,10 @@ class OpenStatus:
         """Residents' wording, e.g. "开放中 · 21:00 关门", "已关门 · 明天 09:00 开门"."""
         if self.changes_at is None:
             return _("开放中") if self.is_open else _("暂无开放安排")
-        when = _format_when(self.changes_at, self.at.astimezone(ZoneInfo(self.time_zone)))
+        when = relative_time(self.changes_at, self.at.astimezone(self.zone))
         if self.is_open:
             return _("开放中 · %(when)s 关门") % {"when": when}
         return _("已关门 · %(when)s 开门") % {"when": when}
 
     def __str__(self) -> str:
         return self.label()
-
-
-def _format_when(target: dt.datetime, now: dt.datetime) -> str:
-    target = target.astimezone(now.tzinfo)
-    time = f"{target:%H:%M}"
-    days_ahead = (target.date() - now.date()).days
-    if days_ahead <= 0:
-        return time
-    if days_ahead == 1:
-        return _("明天 %(time)s") % {"time": time}
-    if days_ahead < 7:
-        return _("%(weekday)s %(time)s") % {
-            "weekday": weekday_short(target),
-            "time": time,
-        }
-    return month_day_time(target)

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from linli.dates import weekday_choices
+
 
 class HolidayPolicy(models.TextChoices):
     CLOSED = "closed", _("闭馆")
@@ -28,16 +30,7 @@ class OpeningHours(models.Model):
     )
     day = models.PositiveSmallIntegerField(
         _("星期"),
-        choices=[
-            (0, _("星期一")),
-            (1, _("星期二")),
-            (2, _("星期三")),
-            (3, _("星期四")),
-            (4, _("星期五")),
-            (5, _("星期六")),
-            (6, _("星期日")),
-            (7, _("节假日")),
-        ],
+        choices=[*weekday_choices(), (7, _("节假日"))],
     )
     opens = models.TimeField(_("开门"))
     closes = models.TimeField(_("关门"))

@@ -1,4 +1,4 @@
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -102,6 +102,15 @@ class Venue(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The venue's time zone, in which every day, evening and week is computed.
+
+        ZoneInfo keeps one instance per key, so this is a cache lookup, and it follows
+        ``time_zone`` if that changes on the instance.
+        """
+        return ZoneInfo(self.time_zone)
 
 
 class Room(models.Model):

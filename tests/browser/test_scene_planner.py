@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scenes.booking_rules import kind_defaults
 from scenes.models import Scene
-from scenes.rules import kind_defaults
 from spaces.models import OpeningHours
 
 pytestmark = pytest.mark.browser

@@ -108,7 +108,7 @@ def test_venue_now_payload(anonymous, teahouse, room):
 def test_venue_now_when_closed(anonymous, teahouse, room):
     body = anonymous.get(f"/api/venues/{teahouse.pk}/now").json()
     assert body["is_open"] is False
-    assert body["rooms"][0]["text"] == "现在：未开放，次日09:00 起：公益时段"
+    assert body["rooms"][0]["text"] == "现在：未开放，明天 09:00 起：公益时段"
     assert body["rooms"][0]["current"]["state"] == "closed"
 
 

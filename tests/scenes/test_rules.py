@@ -3,11 +3,10 @@ import datetime as dt
 import pytest
 
 from linli.errors import DomainError
+from scenes.booking_rules import KIND_DEFAULTS, kind_defaults
 from scenes.models import Scene
 from scenes.rules import (
-    KIND_DEFAULTS,
     effective_rules,
-    kind_defaults,
     scene_problems,
     validate_scene,
     window_minutes,

@@ -35,6 +35,21 @@ def test_a_real_photo_uploads_with_phone_variants(operator_client, venue, tmp_pa
     assert cached["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
+def test_a_resident_may_neither_upload_nor_delete_photos(owner_client, operator_client, venue):
+    upload = {"image": SimpleUploadedFile("tea.jpg", jpeg_bytes(), "image/jpeg")}
+    response = owner_client.post(f"/api/venues/{venue.pk}/photos", upload)
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_venue_operator"
+    assert not Photo.objects.exists()
+
+    upload = {"image": SimpleUploadedFile("tea.jpg", jpeg_bytes(), "image/jpeg")}
+    photo_id = operator_client.post(f"/api/venues/{venue.pk}/photos", upload).json()["id"]
+    response = owner_client.delete(f"/api/photos/{photo_id}")
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_venue_operator"
+    assert Photo.objects.filter(pk=photo_id).exists()
+
+
 def test_a_forged_extension_is_refused_with_a_field_message(operator_client, venue, tmp_path):
     fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", "image/jpeg")
     response = operator_client.post(f"/api/venues/{venue.pk}/photos", {"image": fake})

@@ -18,12 +18,12 @@ from django.http import Http404
 from django.test import RequestFactory
 from PIL import ExifTags, Image, ImageCms
 
-from linli.errors import DomainError
+from linli.errors import DomainError, PermissionDenied
 from spaces import photos as photos_module
 from spaces.media_views import CACHE_FOREVER, serve_photo
 from spaces.models import Photo
 from spaces.photos import photo_create, photo_delete, photo_files, photo_srcset, photo_url
-from tests.factories import RoomFactory, VenueFactory
+from tests.factories import RoomFactory, UserFactory, VenueFactory, VenueRoleFactory
 
 RED = (220, 20, 20)
 BLUE = (20, 20, 220)
@@ -116,8 +116,10 @@ def assert_nothing_written(media_root):
 # --- a phone photo ---------------------------------------------------------------------
 
 
-def test_it_rotates_strips_exif_and_makes_phone_variants(venue, media_root):
-    photo = photo_create(venue=venue, upload=upload(phone_jpeg()), caption=" 茶亭 ", order=2)
+def test_it_rotates_strips_exif_and_makes_phone_variants(venue, media_root, operator):
+    photo = photo_create(
+        user=operator, venue=venue, upload=upload(phone_jpeg()), caption=" 茶亭 ", order=2
+    )
 
     photo.refresh_from_db()
     assert (photo.width, photo.height) == (1200, 2000)  # orientation 6: stored sideways
@@ -148,16 +150,18 @@ def test_it_rotates_strips_exif_and_makes_phone_variants(venue, media_root):
         assert_no_metadata(media_root / photo.variants[width])
 
 
-def test_file_names_are_hashes_of_their_content(venue, media_root):
-    photo = photo_create(venue=venue, upload=upload(phone_jpeg()))
+def test_file_names_are_hashes_of_their_content(venue, media_root, operator):
+    photo = photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()))
 
     for name in photo_files(photo):
         digest = hashlib.sha1((media_root / name).read_bytes()).hexdigest()
         assert os.path.basename(name).startswith(digest[:16])
 
 
-def test_a_room_photo_belongs_to_the_room(venue, room):
-    photo = photo_create(venue=venue, room=room, upload=upload(phone_jpeg((800, 600), 1)))
+def test_a_room_photo_belongs_to_the_room(venue, room, operator):
+    photo = photo_create(
+        user=operator, venue=venue, room=room, upload=upload(phone_jpeg((800, 600), 1))
+    )
 
     assert photo.room == room
     assert photo.venue == venue
@@ -165,8 +169,10 @@ def test_a_room_photo_belongs_to_the_room(venue, room):
     assert set(photo.variants) == {"480"}  # 800 px wide: no upscaled 960 variant
 
 
-def test_a_small_photo_gets_no_variants(venue, media_root):
-    photo = photo_create(venue=venue, upload=upload(encode(two_tone((300, 200)), "JPEG")))
+def test_a_small_photo_gets_no_variants(venue, media_root, operator):
+    photo = photo_create(
+        user=operator, venue=venue, upload=upload(encode(two_tone((300, 200)), "JPEG"))
+    )
 
     assert photo.variants == {}
     assert stored_files(media_root) == [photo.image.name]
@@ -174,11 +180,11 @@ def test_a_small_photo_gets_no_variants(venue, media_root):
     assert photo_srcset(photo) == f"{photo_url(photo)} 300w"
 
 
-def test_a_colour_profile_is_converted_and_dropped(venue, media_root):
+def test_a_colour_profile_is_converted_and_dropped(venue, media_root, operator):
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     data = encode(two_tone((600, 400)), "JPEG", icc_profile=srgb)
 
-    photo = photo_create(venue=venue, upload=upload(data))
+    photo = photo_create(user=operator, venue=venue, upload=upload(data))
 
     assert_no_metadata(media_root / photo.image.name)
 
@@ -186,10 +192,12 @@ def test_a_colour_profile_is_converted_and_dropped(venue, media_root):
 # --- transparency and other modes --------------------------------------------------------
 
 
-def test_a_transparent_png_stays_png_with_webp_variants(venue, media_root):
+def test_a_transparent_png_stays_png_with_webp_variants(venue, media_root, operator):
     img = two_tone((600, 400), "RGBA", left=(*RED, 255), right=(0, 0, 0, 0))
 
-    photo = photo_create(venue=venue, upload=upload(encode(img, "PNG"), "logo.png", "image/png"))
+    photo = photo_create(
+        user=operator, venue=venue, upload=upload(encode(img, "PNG"), "logo.png", "image/png")
+    )
 
     assert photo.image.name.endswith(".png")
     with open_stored(media_root, photo.image.name) as original:
@@ -207,10 +215,12 @@ def test_a_transparent_png_stays_png_with_webp_variants(venue, media_root):
     assert photo_srcset(photo) == (f"{photo_url(photo, 480)} 480w, {photo_url(photo)} 600w")
 
 
-def test_a_png_whose_alpha_is_all_opaque_is_stored_as_jpeg(venue, media_root):
+def test_a_png_whose_alpha_is_all_opaque_is_stored_as_jpeg(venue, media_root, operator):
     img = two_tone((600, 400), "RGBA", left=(*RED, 255), right=(*BLUE, 255))
 
-    photo = photo_create(venue=venue, upload=upload(encode(img, "PNG"), "x.png", "image/png"))
+    photo = photo_create(
+        user=operator, venue=venue, upload=upload(encode(img, "PNG"), "x.png", "image/png")
+    )
 
     assert photo.image.name.endswith(".jpg")
     with open_stored(media_root, photo.image.name) as original:
@@ -227,8 +237,8 @@ def test_a_png_whose_alpha_is_all_opaque_is_stored_as_jpeg(venue, media_root):
         (lambda: two_tone((500, 300)), "WEBP", "RGB"),
     ],
 )
-def test_other_colour_modes_are_normalised(venue, media_root, make, fmt, stored_mode):
-    photo = photo_create(venue=venue, upload=upload(encode(make(), fmt)))
+def test_other_colour_modes_are_normalised(venue, media_root, make, fmt, stored_mode, operator):
+    photo = photo_create(user=operator, venue=venue, upload=upload(encode(make(), fmt)))
 
     with open_stored(media_root, photo.image.name) as original:
         assert original.format == "JPEG"
@@ -238,10 +248,10 @@ def test_other_colour_modes_are_normalised(venue, media_root, make, fmt, stored_
         assert variant.size == (480, 288)
 
 
-def test_sixteen_bit_grey_keeps_its_brightness(venue, media_root):
+def test_sixteen_bit_grey_keeps_its_brightness(venue, media_root, operator):
     data = encode(Image.new("I;16", (100, 100), 40000), "PNG")
 
-    photo = photo_create(venue=venue, upload=upload(data))
+    photo = photo_create(user=operator, venue=venue, upload=upload(data))
 
     with open_stored(media_root, photo.image.name) as original:
         assert abs(original.getpixel((50, 50)) - 40000 // 256) <= 2
@@ -250,42 +260,42 @@ def test_sixteen_bit_grey_keeps_its_brightness(venue, media_root):
 # --- judged by content, not by name ------------------------------------------------------
 
 
-def test_a_multi_picture_jpeg_from_a_phone_camera_is_accepted(venue, media_root):
+def test_a_multi_picture_jpeg_from_a_phone_camera_is_accepted(venue, media_root, operator):
     first, second = two_tone((600, 400)), two_tone((600, 400), left=BLUE, right=RED)
     data = encode(first, "MPO", save_all=True, append_images=[second])
     with Image.open(io.BytesIO(data)) as check:
         assert check.format == "MPO"
 
-    photo = photo_create(venue=venue, upload=upload(data))
+    photo = photo_create(user=operator, venue=venue, upload=upload(data))
 
     with open_stored(media_root, photo.image.name) as original:
         assert original.format == "JPEG"
         assert original.getpixel((10, 10))[0] > 180  # the first picture, not the second
 
 
-def test_an_animated_webp_keeps_its_first_frame(venue, media_root):
+def test_an_animated_webp_keeps_its_first_frame(venue, media_root, operator):
     frames = [two_tone((600, 400)), two_tone((600, 400), left=BLUE, right=RED)]
     data = encode(frames[0], "WEBP", save_all=True, append_images=frames[1:], lossless=True)
 
-    photo = photo_create(venue=venue, upload=upload(data, "a.webp", "image/webp"))
+    photo = photo_create(user=operator, venue=venue, upload=upload(data, "a.webp", "image/webp"))
 
     with open_stored(media_root, photo.image.name) as original:
         assert original.format == "JPEG"
         assert original.getpixel((10, 10))[0] > 180
 
 
-def test_a_png_named_jpg_is_judged_by_its_content(venue, media_root):
+def test_a_png_named_jpg_is_judged_by_its_content(venue, media_root, operator):
     data = encode(two_tone((500, 300)), "PNG")
 
-    photo = photo_create(venue=venue, upload=upload(data, "photo.jpg", "image/jpeg"))
+    photo = photo_create(user=operator, venue=venue, upload=upload(data, "photo.jpg", "image/jpeg"))
 
     assert (photo.width, photo.height) == (500, 300)
 
 
-def test_a_jpeg_named_txt_is_accepted(venue):
+def test_a_jpeg_named_txt_is_accepted(venue, operator):
     data = encode(two_tone((500, 300)), "JPEG")
 
-    photo = photo_create(venue=venue, upload=upload(data, "notes.txt", "text/plain"))
+    photo = photo_create(user=operator, venue=venue, upload=upload(data, "notes.txt", "text/plain"))
 
     assert photo.pk is not None
 
@@ -301,9 +311,9 @@ def test_a_jpeg_named_txt_is_accepted(venue):
     ],
     ids=["text", "pdf", "jpeg-header-only", "png-header-only", "empty"],
 )
-def test_what_is_not_an_image_is_refused(venue, media_root, data, name):
+def test_what_is_not_an_image_is_refused(venue, media_root, data, name, operator):
     with pytest.raises(DomainError) as exc:
-        photo_create(venue=venue, upload=upload(data, name))
+        photo_create(user=operator, venue=venue, upload=upload(data, name))
 
     assert exc.value.code == "photo_not_image"
     assert exc.value.status == 422
@@ -313,11 +323,11 @@ def test_what_is_not_an_image_is_refused(venue, media_root, data, name):
     assert_nothing_written(media_root)
 
 
-def test_a_truncated_jpeg_is_refused(venue, media_root):
+def test_a_truncated_jpeg_is_refused(venue, media_root, operator):
     data = encode(two_tone((800, 600)), "JPEG")
 
     with pytest.raises(DomainError) as exc:
-        photo_create(venue=venue, upload=upload(data[: len(data) // 2]))
+        photo_create(user=operator, venue=venue, upload=upload(data[: len(data) // 2]))
 
     assert exc.value.code == "photo_not_image"
     assert_nothing_written(media_root)
@@ -333,9 +343,9 @@ def test_a_truncated_jpeg_is_refused(venue, media_root):
     ],
     ids=["gif", "bmp", "tiff", "heic"],
 )
-def test_other_image_formats_are_refused_by_name(venue, media_root, data, label):
+def test_other_image_formats_are_refused_by_name(venue, media_root, data, label, operator):
     with pytest.raises(DomainError) as exc:
-        photo_create(venue=venue, upload=upload(data, "photo.jpg"))
+        photo_create(user=operator, venue=venue, upload=upload(data, "photo.jpg"))
 
     assert exc.value.code == "photo_format"
     assert exc.value.fields["image"] == [
@@ -347,36 +357,36 @@ def test_other_image_formats_are_refused_by_name(venue, media_root, data, label)
 # --- limits ------------------------------------------------------------------------------
 
 
-def test_a_file_over_the_byte_limit_is_refused(venue, media_root, settings):
+def test_a_file_over_the_byte_limit_is_refused(venue, media_root, settings, operator):
     settings.PHOTO_MAX_BYTES = 2000
     data = encode(two_tone((400, 300)), "PNG") + b"\x00" * 2000
 
     with pytest.raises(DomainError) as exc:
-        photo_create(venue=venue, upload=upload(data))
+        photo_create(user=operator, venue=venue, upload=upload(data))
 
     assert exc.value.code == "photo_too_large"
     assert "image" in exc.value.fields
     assert_nothing_written(media_root)
 
 
-def test_the_byte_limit_does_not_trust_the_declared_size(venue, media_root, settings):
+def test_the_byte_limit_does_not_trust_the_declared_size(venue, media_root, settings, operator):
     settings.PHOTO_MAX_BYTES = 2000
     lying = upload(encode(two_tone((400, 300)), "PNG") + b"\x00" * 2000)
     lying.size = 10
 
     with pytest.raises(DomainError) as exc:
-        photo_create(venue=venue, upload=lying)
+        photo_create(user=operator, venue=venue, upload=lying)
 
     assert exc.value.code == "photo_too_large"
     assert_nothing_written(media_root)
 
 
-def test_the_default_byte_limit_is_ten_megabytes(venue, media_root):
+def test_the_default_byte_limit_is_ten_megabytes(venue, media_root, operator):
     too_big = upload(b"\x00")
     too_big.size = 10 * 1024 * 1024 + 1
 
     with pytest.raises(DomainError) as exc:
-        photo_create(venue=venue, upload=too_big)
+        photo_create(user=operator, venue=venue, upload=too_big)
 
     assert exc.value.code == "photo_too_large"
     assert str(exc.value.message) == "照片太大了，请上传不超过 10 MB 的照片。"
@@ -390,21 +400,29 @@ def test_the_default_byte_limit_is_ten_megabytes(venue, media_root):
     [(100_000, 100_000), (10_000, 10_000), (8_000, 5_001)],
     ids=["pillow-refuses", "pillow-warns", "just-over-our-limit"],
 )
-def test_a_decompression_bomb_is_refused_before_decoding(venue, media_root, width, height):
+def test_a_decompression_bomb_is_refused_before_decoding(
+    venue, media_root, width, height, operator
+):
     with pytest.raises(DomainError) as exc:
-        photo_create(venue=venue, upload=upload(png_declaring(width, height), "bomb.png"))
+        photo_create(
+            user=operator, venue=venue, upload=upload(png_declaring(width, height), "bomb.png")
+        )
 
     assert exc.value.code == "photo_too_many_pixels"
     assert "image" in exc.value.fields
     assert_nothing_written(media_root)
 
 
-def test_the_pixel_limit_comes_from_settings(venue, media_root, settings):
+def test_the_pixel_limit_comes_from_settings(venue, media_root, settings, operator):
     settings.PHOTO_MAX_PIXELS = 10_000
 
     with pytest.raises(DomainError) as exc:
-        photo_create(venue=venue, upload=upload(encode(two_tone((200, 100)), "JPEG")))
-    photo = photo_create(venue=venue, upload=upload(encode(two_tone((100, 100)), "JPEG")))
+        photo_create(
+            user=operator, venue=venue, upload=upload(encode(two_tone((200, 100)), "JPEG"))
+        )
+    photo = photo_create(
+        user=operator, venue=venue, upload=upload(encode(two_tone((100, 100)), "JPEG"))
+    )
 
     assert exc.value.code == "photo_too_many_pixels"
     assert str(exc.value.message) == "照片像素太多了，请上传不超过 0.01 百万像素的照片。"
@@ -414,38 +432,40 @@ def test_the_pixel_limit_comes_from_settings(venue, media_root, settings):
 # --- other refusals, atomicity ------------------------------------------------------------
 
 
-def test_a_room_of_another_venue_is_refused(venue, media_root):
+def test_a_room_of_another_venue_is_refused(venue, media_root, operator):
     elsewhere = RoomFactory(venue=VenueFactory(name="长者空间"), name="书屋")
 
     with pytest.raises(DomainError) as exc:
-        photo_create(venue=venue, room=elsewhere, upload=upload(phone_jpeg()))
+        photo_create(user=operator, venue=venue, room=elsewhere, upload=upload(phone_jpeg()))
 
     assert exc.value.code == "room_not_in_venue"
     assert "room" in exc.value.fields
     assert_nothing_written(media_root)
 
 
-def test_an_overlong_caption_is_refused(venue, media_root):
+def test_an_overlong_caption_is_refused(venue, media_root, operator):
     with pytest.raises(DomainError) as exc:
-        photo_create(venue=venue, upload=upload(phone_jpeg()), caption="茶" * 121)
+        photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()), caption="茶" * 121)
 
     assert exc.value.code == "caption_too_long"
     assert_nothing_written(media_root)
 
 
-def test_files_are_removed_when_the_database_write_fails(venue, media_root, monkeypatch):
+def test_files_are_removed_when_the_database_write_fails(venue, media_root, monkeypatch, operator):
     def fail(self, *args, **kwargs):
         raise IntegrityError("simulated")
 
     monkeypatch.setattr(Photo, "save", fail)
 
     with pytest.raises(IntegrityError):
-        photo_create(venue=venue, upload=upload(phone_jpeg()))
+        photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()))
 
     assert_nothing_written(media_root)
 
 
-def test_files_are_removed_when_a_later_file_cannot_be_written(venue, media_root, monkeypatch):
+def test_files_are_removed_when_a_later_file_cannot_be_written(
+    venue, media_root, monkeypatch, operator
+):
     storage = Photo._meta.get_field("image").storage
     real_save = storage.save
     saved = []
@@ -459,50 +479,82 @@ def test_files_are_removed_when_a_later_file_cannot_be_written(venue, media_root
     monkeypatch.setattr(storage, "save", save_then_fail)
 
     with pytest.raises(OSError):
-        photo_create(venue=venue, upload=upload(phone_jpeg()))
+        photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()))
 
     assert len(saved) == 1
     assert_nothing_written(media_root)
+
+
+# --- who may ------------------------------------------------------------------------------
+
+
+def someone_else(venue):
+    """A resident, a viewer of this venue and an operator of another one."""
+    viewer = UserFactory(username="viewer", is_staff=True)
+    VenueRoleFactory(user=viewer, venue=venue, role="viewer")
+    elsewhere = UserFactory(username="elsewhere", is_staff=True)
+    VenueRoleFactory(user=elsewhere, venue=VenueFactory(name="长者空间"), role="operator")
+    return [UserFactory(username="resident"), viewer, elsewhere]
+
+
+def test_only_an_operator_of_the_venue_may_add_a_photo(venue, media_root):
+    for user in someone_else(venue):
+        with pytest.raises(PermissionDenied) as caught:
+            photo_create(user=user, venue=venue, upload=upload(phone_jpeg()))
+        assert caught.value.code == "not_venue_operator"
+    assert not Photo.objects.exists()
+    assert_nothing_written(media_root)
+
+
+def test_only_an_operator_of_the_venue_may_delete_a_photo(
+    venue, media_root, operator, django_capture_on_commit_callbacks
+):
+    photo = photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()))
+    for user in someone_else(venue):
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
+            photo_delete(user=user, photo=photo)
+    assert Photo.objects.filter(pk=photo.pk).exists()
+    assert len(stored_files(media_root)) == 3
 
 
 # --- deleting ----------------------------------------------------------------------------
 
 
 def test_delete_removes_the_row_and_its_files(
-    venue, media_root, django_capture_on_commit_callbacks
+    venue, media_root, django_capture_on_commit_callbacks, operator
 ):
-    photo = photo_create(venue=venue, upload=upload(phone_jpeg()))
+    photo = photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()))
     assert len(stored_files(media_root)) == 3
 
     with django_capture_on_commit_callbacks(execute=True):
-        photo_delete(photo=photo)
+        photo_delete(user=operator, photo=photo)
 
     assert_nothing_written(media_root)
 
 
 def test_the_same_picture_twice_shares_files_until_the_last_is_deleted(
-    venue, room, media_root, django_capture_on_commit_callbacks
+    venue, room, media_root, django_capture_on_commit_callbacks, operator
 ):
     data = phone_jpeg()
-    first = photo_create(venue=venue, upload=upload(data))
-    second = photo_create(venue=venue, room=room, upload=upload(data))
+    first = photo_create(user=operator, venue=venue, upload=upload(data))
+    second = photo_create(user=operator, venue=venue, room=room, upload=upload(data))
     assert photo_files(first) == photo_files(second)
     assert len(stored_files(media_root)) == 3
 
     with django_capture_on_commit_callbacks(execute=True):
-        photo_delete(photo=first)
+        photo_delete(user=operator, photo=first)
 
     assert stored_files(media_root) == sorted(photo_files(second))
 
     with django_capture_on_commit_callbacks(execute=True):
-        photo_delete(photo=second)
+        photo_delete(user=operator, photo=second)
 
     assert_nothing_written(media_root)
 
 
-def test_a_failed_duplicate_upload_keeps_the_shared_files(venue, media_root, monkeypatch):
+def test_a_failed_duplicate_upload_keeps_the_shared_files(venue, media_root, monkeypatch, operator):
     data = phone_jpeg()
-    first = photo_create(venue=venue, upload=upload(data))
+    first = photo_create(user=operator, venue=venue, upload=upload(data))
 
     def fail(self, *args, **kwargs):
         raise OSError("simulated")
@@ -510,7 +562,7 @@ def test_a_failed_duplicate_upload_keeps_the_shared_files(venue, media_root, mon
     monkeypatch.setattr(Photo, "save", fail)
 
     with pytest.raises(OSError):
-        photo_create(venue=venue, upload=upload(data))
+        photo_create(user=operator, venue=venue, upload=upload(data))
 
     # The second attempt wrote nothing new, so its clean-up must not touch the first's files.
     assert stored_files(media_root) == sorted(photo_files(first))
@@ -519,8 +571,8 @@ def test_a_failed_duplicate_upload_keeps_the_shared_files(venue, media_root, mon
 # --- URLs --------------------------------------------------------------------------------
 
 
-def test_urls_pick_the_smallest_rendition_wide_enough(venue):
-    photo = photo_create(venue=venue, upload=upload(phone_jpeg()))
+def test_urls_pick_the_smallest_rendition_wide_enough(venue, operator):
+    photo = photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()))
     base = f"/photos/venue-{venue.pk}/"
 
     def url_of(name):
@@ -536,14 +588,16 @@ def test_urls_pick_the_smallest_rendition_wide_enough(venue):
     assert photo_url(photo).startswith(base)
 
 
-def test_srcset_leaves_out_a_large_original(venue):
-    photo = photo_create(venue=venue, upload=upload(phone_jpeg()))
+def test_srcset_leaves_out_a_large_original(venue, operator):
+    photo = photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()))
 
     assert photo_srcset(photo) == (f"/{photo.variants['480']} 480w, /{photo.variants['960']} 960w")
 
 
-def test_srcset_never_mixes_descriptors_when_the_width_is_unknown(venue):
-    photo = photo_create(venue=venue, upload=upload(encode(two_tone((600, 400)), "JPEG")))
+def test_srcset_never_mixes_descriptors_when_the_width_is_unknown(venue, operator):
+    photo = photo_create(
+        user=operator, venue=venue, upload=upload(encode(two_tone((600, 400)), "JPEG"))
+    )
     photo.width = 0
 
     assert photo_srcset(photo) == f"/{photo.variants['480']} 480w"
@@ -566,8 +620,8 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_a_photo_is_served_with_cache_forever_headers(venue, media_root, client):
-    photo = photo_create(venue=venue, upload=upload(phone_jpeg()))
+def test_a_photo_is_served_with_cache_forever_headers(venue, media_root, client, operator):
+    photo = photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()))
 
     response = client.get(photo_url(photo, 480))
 
@@ -580,16 +634,16 @@ def test_a_photo_is_served_with_cache_forever_headers(venue, media_root, client)
     assert body(response) == (media_root / photo.variants["480"]).read_bytes()
 
 
-def test_webp_and_png_get_their_content_types(venue, client):
+def test_webp_and_png_get_their_content_types(venue, client, operator):
     img = two_tone((600, 400), "RGBA", left=(*RED, 255), right=(0, 0, 0, 0))
-    photo = photo_create(venue=venue, upload=upload(encode(img, "PNG")))
+    photo = photo_create(user=operator, venue=venue, upload=upload(encode(img, "PNG")))
 
     assert client.get(photo_url(photo))["Content-Type"] == "image/png"
     assert client.get(photo_url(photo, 480))["Content-Type"] == "image/webp"
 
 
-def test_a_revalidation_gets_304(venue, client):
-    photo = photo_create(venue=venue, upload=upload(phone_jpeg()))
+def test_a_revalidation_gets_304(venue, client, operator):
+    photo = photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()))
     first = client.get(photo_url(photo))
 
     by_etag = client.get(photo_url(photo), headers={"If-None-Match": first["ETag"]})
@@ -600,8 +654,8 @@ def test_a_revalidation_gets_304(venue, client):
     assert by_date.status_code == 304
 
 
-def test_head_works_and_writes_are_refused(venue, client):
-    photo = photo_create(venue=venue, upload=upload(phone_jpeg()))
+def test_head_works_and_writes_are_refused(venue, client, operator):
+    photo = photo_create(user=operator, venue=venue, upload=upload(phone_jpeg()))
 
     assert client.head(photo_url(photo)).status_code == 200
     assert client.post(photo_url(photo)).status_code == 405
