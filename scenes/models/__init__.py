@@ -1,5 +1,5 @@
 from scenes.models.events import Event, EventRegistration, EventSeries
-from scenes.models.groups import Group, GroupMembership, GroupVenueApproval
+from scenes.models.groups import Group, GroupInvitation, GroupMembership, GroupVenueApproval
 from scenes.models.scenes import DayFilter, Scene, SceneKind, WhoMayBook
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "EventRegistration",
     "EventSeries",
     "Group",
+    "GroupInvitation",
     "GroupMembership",
     "GroupVenueApproval",
     "Scene",
