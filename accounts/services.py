@@ -1,4 +1,7 @@
-"""Writes for accounts. Sign-in codes live in ``accounts.otp`` and are re-exported here."""
+"""Writes for accounts: consent, profile, deletion and the account's personal data.
+
+Sign-in codes live in ``accounts.otp``, staff password sign-in in ``accounts.staff_login``.
+"""
 
 from dataclasses import dataclass
 
@@ -9,18 +12,13 @@ from django.utils.translation import gettext as _
 
 from accounts import personal_data
 from accounts.models import ApiToken, LoginCode, User
-from accounts.otp import CodeSent, SignIn, login_code_request, login_code_verify
 from accounts.privacy import PRIVACY_POLICY_VERSION
 from linli.errors import Conflict, DomainError, PermissionDenied
 
 __all__ = [
-    "CodeSent",
-    "SignIn",
     "account_delete",
     "account_erase",
     "account_export",
-    "login_code_request",
-    "login_code_verify",
     "privacy_consent_decline",
     "privacy_consent_give",
     "user_update_profile",

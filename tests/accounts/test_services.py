@@ -503,6 +503,24 @@ def test_declining_keeps_an_account_that_holds_data(now, holds_bookings):
     assert User.objects.filter(pk=user.pk).exists()
 
 
+def test_a_section_of_things_sent_to_the_person_does_not_keep_the_account(now):
+    user = ResidentFactory(phone=PHONE, privacy_consent_at=None, privacy_consent_version="")
+    erased = []
+    personal_data.register(
+        "messages_received",
+        export=lambda u: [{"from": "邻居"}],
+        erase=lambda u: erased.append(u.pk),
+        keeps_account=False,
+    )
+    try:
+        assert personal_data.holds_data(user=user) is False
+        assert services.privacy_consent_decline(user=user).account_deleted is True
+    finally:
+        personal_data.unregister("messages_received")
+    assert erased == [user.pk]
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
 def test_declining_keeps_a_staff_account():
     staff = UserFactory(is_staff=True, phone=PHONE)
     assert services.privacy_consent_decline(user=staff).account_deleted is False
@@ -536,7 +554,16 @@ def test_the_export_collects_every_registered_section(now, holds_bookings, sms_c
     assert data["format"] == "linli-personal-data"
     assert data["exported_at"] == T0
     assert data["privacy_policy_version"] == PRIVACY_POLICY_VERSION
-    assert list(data["sections"]) == ["account", "bookings"]
+    # accounts first, then every app in the order it registered (scenes, then this stand-in).
+    assert list(data["sections"]) == [
+        "account",
+        "event_registrations",
+        "group_memberships",
+        "groups_created",
+        "group_invitations_sent",
+        "group_invitations_received",
+        "bookings",
+    ]
     account = data["sections"]["account"]
     assert (account["phone"], account["display_name"]) == (PHONE, "张阿姨")
     assert account["sign_in_codes"] == [{"requested_at": T0, "ip": "203.0.113.5", "used_at": None}]
