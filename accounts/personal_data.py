@@ -12,7 +12,9 @@ An app registers one section in its ``AppConfig.ready()``::
 
 ``export(user)`` returns JSON-serialisable data (dates and datetimes are fine) and must be
 empty (``[]``/``{}``) when the app holds nothing about the person: that is how a declined
-first sign-in knows the new account can simply go. ``erase(user)`` runs inside the account
+first sign-in knows the new account can simply go. A section of things others addressed to
+the person (an invitation to their number) registers with ``keeps_account=False``: it is
+exported and erased, but does not make an account that did nothing worth keeping. ``erase(user)`` runs inside the account
 deletion's transaction, before the user row is deleted; rows that must survive for
 statistics (a visit count) should lose the person (FK set to NULL), not block deletion.
 """
@@ -37,14 +39,17 @@ class Section:
     name: str
     export: Export
     erase: Erase | None = None
+    keeps_account: bool = True
 
 
 _sections: dict[str, Section] = {}
 
 
-def register(name: str, *, export: Export, erase: Erase | None = None) -> None:
+def register(
+    name: str, *, export: Export, erase: Erase | None = None, keeps_account: bool = True
+) -> None:
     """Declare (or replace, so ``ready()`` may run twice) the section called ``name``."""
-    _sections[name] = Section(name=name, export=export, erase=erase)
+    _sections[name] = Section(name=name, export=export, erase=erase, keeps_account=keeps_account)
 
 
 def unregister(name: str) -> None:
@@ -70,8 +75,12 @@ def export_all(*, user: User) -> dict[str, Any]:
 
 
 def holds_data(*, user: User, ignore: tuple[str, ...] = ("account",)) -> bool:
-    """Whether any app other than those in ``ignore`` exports something about ``user``."""
-    return any(section.export(user) for section in sections() if section.name not in ignore)
+    """Whether any app other than those in ``ignore`` exports something the account holds."""
+    return any(
+        section.export(user)
+        for section in sections()
+        if section.keeps_account and section.name not in ignore
+    )
 
 
 def erase_all(*, user: User) -> None:

@@ -6,7 +6,7 @@ everyone is asked again before they next use a page that needs sign-in.
 
 from accounts.models import User
 
-PRIVACY_POLICY_VERSION = "2026-11"
+PRIVACY_POLICY_VERSION = "2026-12"  # 2026-12: event registrations, groups, invitations
 
 # How long things are kept; the statement quotes these numbers, so they live in one place.
 LOGIN_RECORD_RETENTION_DAYS = 7

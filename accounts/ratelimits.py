@@ -1,7 +1,8 @@
-"""Rate limits counted in the database, shared by sign-in codes and staff sign-in.
+"""Rate limits counted in the database, shared by sign-in codes, staff sign-in and groups.
 
 Several gunicorn workers share the database, not a local-memory cache, so each limit is a
-count of recent ledger rows (LoginCode, StaffLoginFailure) inside a time window.
+count of recent ledger rows (LoginCode, StaffLoginFailure, Group, GroupInvitation) inside a
+time window.
 """
 
 import datetime as dt
@@ -51,14 +52,21 @@ def serialise(*keys: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
-def full_window_wait(queryset, limit: Limit, now: dt.datetime) -> dt.timedelta | None:
-    """How long until ``queryset`` (rows with ``created_at``) has room for one more."""
+def full_window_wait(queryset, limit: Limit, now: dt.datetime, *, adding: int = 1):
+    """How long until ``queryset`` (rows with ``created_at``) has room for ``adding`` more.
+
+    None when there is room now. ``adding`` beyond ``limit.count`` never fits; the wait is
+    then the whole window (the caller should refuse such a request outright).
+    """
+    if adding > limit.count:
+        return limit.window
     recent = list(
         queryset.filter(created_at__gt=now - limit.window)
         .order_by("-created_at")
         .values_list("created_at", flat=True)[: limit.count]
     )
-    if len(recent) < limit.count:
+    must_leave = len(recent) + adding - limit.count
+    if must_leave <= 0:
         return None
-    # A slot frees up when the limit-th newest row leaves the window.
-    return recent[-1] + limit.window - now
+    # Room for ``adding`` once the oldest ``must_leave`` of the counted rows leave the window.
+    return recent[-must_leave] + limit.window - now

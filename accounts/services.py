@@ -1,4 +1,7 @@
-"""Writes for accounts. Sign-in codes live in ``accounts.otp``."""
+"""Writes for accounts: consent, profile, deletion and the account's personal data.
+
+Sign-in codes live in ``accounts.otp``, staff password sign-in in ``accounts.staff_login``.
+"""
 
 from dataclasses import dataclass
 

@@ -13,6 +13,7 @@ The backend is resolved on every send so that tests can switch it with ``setting
 
 import datetime as dt
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -51,6 +52,12 @@ class ConsoleBackend:
         logger.warning("SMS to %s: %s", phone, message)
 
 
+def _owner_only(path: str, flags: int) -> int:
+    """Open for ``open(..., opener=)``, creating the file readable by its owner only: it
+    holds phone numbers and live sign-in codes."""
+    return os.open(path, flags, 0o600)
+
+
 class FileBackend:
     _lock = threading.Lock()
 
@@ -59,7 +66,7 @@ class FileBackend:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             line = f"{timezone.now().isoformat(timespec='seconds')}\t{phone}\t{message}\n"
-            with self._lock, open(path, "a", encoding="utf-8") as handle:
+            with self._lock, open(path, "a", encoding="utf-8", opener=_owner_only) as handle:
                 handle.write(line)
         except OSError as exc:
             raise SmsError(f"cannot append to {path}: {exc}") from exc

@@ -174,10 +174,33 @@ SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms.log"))
 # 0 trusts nothing but the socket address.
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
+# Sign-in codes: per IP address and for the whole site, per hour (accounts.otp). These carry
+# the weight against floods; the per-number limit only delays a number's owner a little.
+OTP_IP_HOURLY_LIMIT = int(os.environ.get("OTP_IP_HOURLY_LIMIT", "20"))
+OTP_GLOBAL_HOURLY_LIMIT = int(os.environ.get("OTP_GLOBAL_HOURLY_LIMIT", "1000"))
+
 # Geocoding an address is an optional operator action; nothing calls a geocoder unless set.
 GEOCODER = os.environ.get("GEOCODER", "")
 
+# Residents stay signed in on their phone for a month; staff sessions end after a working
+# day (accounts.apps sets the expiry when a staff member signs in), since a front-desk
+# computer is shared and staff can change what everyone sees.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+STAFF_SESSION_AGE = int(float(os.environ.get("STAFF_SESSION_HOURS", "10")) * 3600)
+
+# Behind a TLS-terminating proxy (nginx, a cloud load balancer). Off unless set: trusting
+# the header when no proxy strips it would let any client claim to be on https.
+# SECURE_PROXY_SSL_HEADER names the header the proxy sets to "https", e.g. X-Forwarded-Proto.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_").removeprefix("HTTP_"),
+        "https",
+    )
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 CSRF_COOKIE_HTTPONLY = False
 
 LOGGING = {

@@ -56,3 +56,9 @@ class ScenesConfig(AppConfig):
             cancel=event_impact.cancel,
             default_message=event_impact.default_message,
         )
+
+        # A resident's registrations, groups and invitations in their data download, and
+        # erased (seats freed, leadership handed over) when they delete their account.
+        from scenes import personal_data
+
+        personal_data.register()

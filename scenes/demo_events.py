@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from scenes.models import Event, Group, GroupVenueApproval
 from scenes.services.events import event_publish
+from scenes.services.group_invitations import group_join
 from scenes.services.groups import group_approval_decide, group_create, group_request_approval
 from scenes.services.registrations import event_register
 from spaces.models import Venue, VenueRole
@@ -74,12 +75,16 @@ def _operator(venue: Venue) -> User:
 
 
 def _choir(leader: User, members: list[User], venue: Venue, operator: User) -> Group:
-    group = Group.objects.filter(name=CHOIR).first() or group_create(
-        user=leader,
-        name=CHOIR,
-        description="社区居民自发组织的合唱团，每周五下午在长者空间排练，欢迎爱唱歌的邻居加入。",
-        member_phones=[m.phone for m in members],
-    )
+    group = Group.objects.filter(name=CHOIR).first()
+    if group is None:
+        group = group_create(
+            user=leader,
+            name=CHOIR,
+            description="社区居民自发组织的合唱团，每周五下午在长者空间排练，欢迎爱唱歌的邻居加入。",
+        )
+        # The members joined with the code the leader shared in the neighbours' chat group.
+        for member in members:
+            group_join(user=member, code=group.invite_code)
     approval = GroupVenueApproval.objects.filter(group=group, venue=venue).first()
     if approval is None:
         approval = group_request_approval(user=leader, group=group, venue=venue)

@@ -29,25 +29,36 @@ class GroupForm(NoLabelSuffixMixin, forms.Form):
         help_text=_("做什么、多久活动一次，例如“每周三下午合唱排练”。"),
     )
     members = forms.CharField(
-        label=_("成员手机号"),
+        label=_("邀请成员（手机号）"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "inputmode": "tel"}),
-        help_text=_("每行一个。成员需先用手机号登录过邻里；你自己会自动成为负责人。"),
+        help_text=_(
+            "每行一个。对方用这个号码登录邻里后会看到邀请，接受后才加入；你自己会自动成为负责人。"
+        ),
     )
 
     def member_phones(self) -> list[str]:
         return split_phones(self.cleaned_data.get("members", ""))
 
 
-class MembersForm(NoLabelSuffixMixin, forms.Form):
+class InviteForm(NoLabelSuffixMixin, forms.Form):
     members = forms.CharField(
-        label=_("添加成员手机号"),
+        label=_("邀请成员（手机号）"),
         widget=forms.Textarea(attrs={"rows": 3, "inputmode": "tel"}),
-        help_text=_("每行一个。成员需先用手机号登录过邻里。"),
+        help_text=_("每行一个。对方用这个号码登录邻里后会看到邀请，接受后才加入。"),
     )
 
     def member_phones(self) -> list[str]:
         return split_phones(self.cleaned_data.get("members", ""))
+
+
+class JoinForm(NoLabelSuffixMixin, forms.Form):
+    code = forms.CharField(
+        label=_("邀请码"),
+        max_length=40,
+        help_text=_("向自组织负责人要的8位邀请码，例如 K7M2QX9A。"),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
 
 
 class ApprovalRequestForm(NoLabelSuffixMixin, forms.Form):

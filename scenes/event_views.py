@@ -1,12 +1,11 @@
-"""Pages for events and groups: residents browse, register and run groups; operators
-publish events and approve groups.
+"""Pages for events, and operators' group approvals: residents browse and register;
+operators publish events and approve groups. Residents' group pages: scenes.group_views.
 
 Each view parses a form and calls the same service as the API; on a DomainError the form
 is shown again with the message next to the field, keeping what was typed.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,14 +18,11 @@ from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
 from scenes.event_forms import (
     PUBLISH_FIELD_MAP,
-    ApprovalRequestForm,
     DecisionForm,
     EventCancelForm,
     EventPublishForm,
-    GroupForm,
-    MembersForm,
 )
-from scenes.models import Event, GroupMembership, GroupVenueApproval
+from scenes.models import Event, GroupVenueApproval
 from scenes.selectors import events as event_selectors
 from scenes.selectors import groups as group_selectors
 from scenes.services import events as event_services
@@ -147,101 +143,6 @@ def venue_events_panel(request: HttpRequest, page: VenuePage) -> dict | None:
     """Context for the upcoming-events panel on the resident venue page (spaces)."""
     events = list(event_selectors.events_upcoming(venue=page.venue, limit=PANEL_LIMIT))
     return {"cards": card_context(request, events, compact=True), "panel_venue": page.venue}
-
-
-# --- residents: groups --------------------------------------------------------------------
-
-
-@resident_required
-def groups_mine(request: HttpRequest) -> HttpResponse:
-    groups = list(group_selectors.groups_for_resident(user=request.user))
-    rows = [(g, group_selectors.group_role(group=g, user=request.user)) for g in groups]
-    return TemplateResponse(request, "scenes/groups/mine.html", {"rows": rows})
-
-
-@resident_required
-def group_new(request: HttpRequest) -> HttpResponse:
-    form = GroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = group_services.group_create(
-                user=request.user,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-                member_phones=form.member_phones(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("自组织已登记，你是负责人。下一步：向场馆申请审核。"))
-            return redirect("scenes:group-detail", group_id=group.pk)
-    return TemplateResponse(request, "scenes/groups/new.html", {"form": form})
-
-
-@resident_required
-def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
-    try:
-        group = group_selectors.group_get(group_id=group_id)
-    except NotFound:
-        raise Http404 from None
-    role = group_selectors.group_role(group=group, user=request.user)
-    if role is None:
-        # Members' names and numbers are personal data: only the group sees them.
-        raise DjangoPermissionDenied
-    is_leader = role == GroupMembership.Role.LEADER
-    members_form = MembersForm(prefix="m")
-    approval_form = ApprovalRequestForm(prefix="a")
-    action = request.POST.get("action") if request.method == "POST" else None
-    try:
-        if action == "add_members" and is_leader:
-            members_form = MembersForm(request.POST, prefix="m")
-            if members_form.is_valid():
-                added = group_services.group_add_members(
-                    user=request.user, group=group, member_phones=members_form.member_phones()
-                )
-                messages.success(request, _("已添加 %(n)s 位成员。") % {"n": len(added)})
-                return redirect("scenes:group-detail", group_id=group.pk)
-        elif action == "request_approval" and is_leader:
-            approval_form = ApprovalRequestForm(request.POST, prefix="a")
-            if approval_form.is_valid():
-                venue = approval_form.cleaned_data["venue"]
-                group_services.group_request_approval(user=request.user, group=group, venue=venue)
-                messages.success(
-                    request, _("已向“%(venue)s”提交申请，请等待审核。") % {"venue": venue.name}
-                )
-                return redirect("scenes:group-detail", group_id=group.pk)
-        elif action == "remove_member" and is_leader:
-            membership = next(
-                (m for m in group.memberships.all() if str(m.pk) == request.POST.get("member")),
-                None,
-            )
-            if membership is None:
-                raise Http404
-            group_services.group_remove_member(
-                user=request.user, group=group, member=membership.user
-            )
-            messages.success(request, _("已将%(name)s移出。") % {"name": membership.user})
-            return redirect("scenes:group-detail", group_id=group.pk)
-        elif action == "leave" and not is_leader:
-            group_services.group_remove_member(user=request.user, group=group, member=request.user)
-            messages.success(request, _("你已退出“%(name)s”。") % {"name": group.name})
-            return redirect("scenes:groups")
-        elif action is not None:
-            raise DjangoPermissionDenied
-    except DomainError as exc:
-        target = members_form if action == "add_members" else approval_form
-        if action in ("leave", "remove_member"):
-            messages.error(request, str(exc.message))
-        else:
-            add_domain_error(target, exc, field_map={"members": "members", "venue": "venue"})
-    context = {
-        "group": group,
-        "role": role,
-        "is_leader": is_leader,
-        "members_form": members_form,
-        "approval_form": approval_form,
-    }
-    return TemplateResponse(request, "scenes/groups/detail.html", context)
 
 
 # --- operators ----------------------------------------------------------------------------

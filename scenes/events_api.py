@@ -1,4 +1,4 @@
-"""Groups and events API. Public reads; residents register; operators publish and decide.
+"""Events API. Public reads; residents register; operators publish and cancel.
 
 Input schemas carry only what a client may choose: status, owner, organiser approval and
 seat counts are always the server's.
@@ -12,11 +12,9 @@ from ninja import Field, Router, Schema, Status
 
 from accounts.auth import resident_auth
 from linli.errors import NotFound
-from scenes.models import Event, EventRegistration, Group, GroupVenueApproval
+from scenes.models import Event, EventRegistration, Group
 from scenes.selectors import events as event_selectors
-from scenes.selectors import groups as group_selectors
 from scenes.services import events as event_services
-from scenes.services import groups as group_services
 from scenes.services import registrations as registration_services
 from spaces.selectors import room_get, venue_get
 
@@ -96,48 +94,6 @@ class RegistrationOut(Schema):
     cancelled_at: dt.datetime | None
 
 
-class MemberOut(Schema):
-    name: str
-    phone_masked: str
-    role: str
-
-
-class ApprovalOut(Schema):
-    id: int
-    group_id: int
-    group_name: str
-    venue_id: int
-    venue_name: str
-    status: str
-    note: str
-    requested_at: dt.datetime
-    decided_at: dt.datetime | None
-
-
-class GroupOut(Schema):
-    id: int
-    name: str
-    description: str
-    my_role: str | None
-    members: list[MemberOut]
-    approvals: list[ApprovalOut]
-
-
-class GroupIn(Schema):
-    name: str = Field(..., max_length=60)
-    description: str = Field("", max_length=1000)
-    member_phones: list[str] = Field(default_factory=list, description="existing residents")
-
-
-class ApprovalRequestIn(Schema):
-    venue_id: int
-
-
-class DecisionIn(Schema):
-    approve: bool
-    note: str = Field("", max_length=200)
-
-
 # --- presenters ---------------------------------------------------------------------------
 
 
@@ -178,34 +134,6 @@ def registration_payload(registration: EventRegistration) -> dict:
         "created_at": registration.created_at,
         "promoted_at": registration.promoted_at,
         "cancelled_at": registration.cancelled_at,
-    }
-
-
-def approval_payload(approval: GroupVenueApproval) -> dict:
-    return {
-        "id": approval.pk,
-        "group_id": approval.group_id,
-        "group_name": approval.group.name,
-        "venue_id": approval.venue_id,
-        "venue_name": approval.venue.name,
-        "status": approval.status,
-        "note": approval.note,
-        "requested_at": approval.requested_at,
-        "decided_at": approval.decided_at,
-    }
-
-
-def group_payload(group: Group, *, user) -> dict:
-    return {
-        "id": group.pk,
-        "name": group.name,
-        "description": group.description,
-        "my_role": group_selectors.group_role(group=group, user=user),
-        "members": [
-            {"name": str(m.user), "phone_masked": m.user.phone_masked, "role": m.role}
-            for m in group.memberships.all()
-        ],
-        "approvals": [approval_payload(a) for a in group.approvals.all()],
     }
 
 
@@ -308,55 +236,7 @@ def my_registrations(request: HttpRequest):
     ]
 
 
-# --- groups -------------------------------------------------------------------------------
+# Groups, invitations and venue approvals live in scenes.groups_api, under the same prefix.
+from scenes.groups_api import router as groups_router  # noqa: E402
 
-
-@router.post("/groups", response={201: GroupOut}, auth=resident_auth)
-def create_group(request: HttpRequest, payload: GroupIn):
-    """Register a group; the caller leads it. Members must already be Linli residents."""
-    group = group_services.group_create(
-        user=request.user,
-        name=payload.name,
-        description=payload.description,
-        member_phones=payload.member_phones,
-    )
-    group = group_selectors.group_get(group_id=group.pk)
-    return Status(201, group_payload(group, user=request.user))
-
-
-@router.get("/groups/mine", response=list[GroupOut], auth=resident_auth)
-def my_groups(request: HttpRequest):
-    return [
-        group_payload(g, user=request.user)
-        for g in group_selectors.groups_for_resident(user=request.user)
-    ]
-
-
-@router.post("/groups/{group_id}/approvals", response={201: ApprovalOut}, auth=resident_auth)
-def request_approval(request: HttpRequest, group_id: int, payload: ApprovalRequestIn):
-    """The group's leader asks a venue to approve the group there."""
-    group = group_selectors.group_get(group_id=group_id)
-    venue = venue_get(venue_id=payload.venue_id)
-    approval = group_services.group_request_approval(user=request.user, group=group, venue=venue)
-    return Status(201, approval_payload(approval))
-
-
-@router.get("/venues/{venue_id}/group-approvals", response=list[ApprovalOut])
-def venue_group_approvals(request: HttpRequest, venue_id: int, status: str | None = None):
-    """Operators: groups that asked to use this venue (filter by status, e.g. pending)."""
-    from spaces.permissions import venue_require_operator
-
-    venue = venue_get(venue_id=venue_id, published_only=False)
-    venue_require_operator(user=request.user, venue=venue)
-    approvals = group_selectors.group_approvals_for_venue(venue=venue, status=status)
-    return [approval_payload(a) for a in approvals.select_related("venue")]
-
-
-@router.post("/group-approvals/{approval_id}/decide", response=ApprovalOut)
-def decide_approval(request: HttpRequest, approval_id: int, payload: DecisionIn):
-    """Operators of the approval's venue: approve or reject, with a note for the leader."""
-    approval = group_selectors.group_approval_get(approval_id=approval_id)
-    approval = group_services.group_approval_decide(
-        user=request.user, approval=approval, approve=payload.approve, note=payload.note
-    )
-    return approval_payload(approval)
+router.add_router("", groups_router)

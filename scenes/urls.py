@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scenes import event_views, views
+from scenes import event_views, group_views, views
 
 app_name = "scenes"
 urlpatterns: list = []
@@ -25,9 +25,6 @@ urlpatterns += [
         event_views.event_unregister,
         name="event-unregister",
     ),
-    path("groups/", event_views.groups_mine, name="groups"),
-    path("groups/new/", event_views.group_new, name="group-new"),
-    path("groups/<int:group_id>/", event_views.group_detail, name="group-detail"),
     path(
         "operate/venues/<int:venue_id>/events/",
         event_views.operate_events,
@@ -42,5 +39,29 @@ urlpatterns += [
         "operate/venues/<int:venue_id>/groups/",
         event_views.operate_groups,
         name="operate-groups",
+    ),
+]
+
+# Residents' groups (scenes/group_views.py).
+urlpatterns += [
+    path("groups/", group_views.groups_mine, name="groups"),
+    path("groups/new/", group_views.group_new, name="group-new"),
+    path("groups/join/", group_views.group_join, name="group-join"),
+    path("groups/<int:group_id>/", group_views.group_detail, name="group-detail"),
+    path("groups/<int:group_id>/invite/", group_views.group_invite, name="group-invite"),
+    path(
+        "groups/<int:group_id>/invite-code/",
+        group_views.group_invite_code_reset,
+        name="group-invite-code",
+    ),
+    path(
+        "groups/invitations/<int:invitation_id>/accept/",
+        group_views.invitation_accept,
+        name="invitation-accept",
+    ),
+    path(
+        "groups/invitations/<int:invitation_id>/decline/",
+        group_views.invitation_decline,
+        name="invitation-decline",
     ),
 ]

@@ -6,6 +6,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
+from accounts.privacy import PRIVACY_POLICY_VERSION
 from spaces.models import Community, OpeningHours, Room, Venue, VenueRole
 
 
@@ -28,7 +29,7 @@ class ResidentFactory(DjangoModelFactory):
     username = factory.LazyAttribute(lambda o: o.phone)
     display_name = ""
     privacy_consent_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    privacy_consent_version = "2026-11"
+    privacy_consent_version = PRIVACY_POLICY_VERSION
 
     @factory.post_generation
     def no_password(obj, create, extracted, **kwargs):

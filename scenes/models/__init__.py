@@ -1,6 +1,6 @@
 from scenes.choices import DayFilter, SceneKind, WhoMayBook
 from scenes.models.events import Event, EventRegistration, EventSeries
-from scenes.models.groups import Group, GroupMembership, GroupVenueApproval
+from scenes.models.groups import Group, GroupInvitation, GroupMembership, GroupVenueApproval
 from scenes.models.scenes import Scene
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "EventRegistration",
     "EventSeries",
     "Group",
+    "GroupInvitation",
     "GroupMembership",
     "GroupVenueApproval",
     "Scene",

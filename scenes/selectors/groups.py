@@ -5,10 +5,12 @@ book at this venue, and on behalf of which groups may this resident act.
 """
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.errors import NotFound
-from scenes.models import Group, GroupMembership, GroupVenueApproval
+from scenes.models import Group, GroupInvitation, GroupMembership, GroupVenueApproval
+from scenes.services.group_invitations import invite_phone_hash
 from spaces.models import Venue
 
 
@@ -85,3 +87,33 @@ def group_approval_get(*, approval_id: int) -> GroupVenueApproval:
     if approval is None:
         raise NotFound(_("找不到该审核申请。"), code="approval_not_found")
     return approval
+
+
+def invitations_for_resident(*, user) -> QuerySet[GroupInvitation]:
+    """Open invitations to ``user``'s number (sent before or after they signed up), newest
+    first, leaving out groups they already belong to."""
+    if not (user and user.is_authenticated and getattr(user, "phone", None)):
+        return GroupInvitation.objects.none()
+    return (
+        GroupInvitation.objects.filter(
+            phone_hash=invite_phone_hash(user.phone),
+            status=GroupInvitation.Status.PENDING,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(group__memberships__user=user)
+        .select_related("group")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def invitations_awaiting(*, group: Group) -> QuerySet[GroupInvitation]:
+    """What the leader sees: invitations not (yet) accepted and not expired, oldest first.
+
+    Declined ones are included and look the same as pending ones, so a "no" does not tell
+    the leader that the number has an account.
+    """
+    return GroupInvitation.objects.filter(
+        group=group,
+        status__in=[GroupInvitation.Status.PENDING, GroupInvitation.Status.DECLINED],
+        expires_at__gt=timezone.now(),
+    ).order_by("created_at", "pk")

@@ -1,10 +1,13 @@
 """Writes for self-organised groups (自组织) and their approval at venues.
 
-A resident registers a group and becomes its leader; members are existing residents added
-by phone number. The leader asks a venue to approve the group; an operator of that venue
-decides. Only approved groups may organise events (and, later, book) at a venue.
+A resident registers a group and becomes its leader; people join by accepting an
+invitation to their phone number or with the group's invite code
+(``scenes.services.group_invitations``). The leader asks a venue to approve the group; an
+operator of that venue decides. Only approved groups may organise events (and, later, book)
+at a venue.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
@@ -12,31 +15,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.phone import normalise_phone
-from linli.errors import Conflict, DomainError, PermissionDenied
-from linli.text import join_list
-from scenes.models import Group, GroupMembership, GroupVenueApproval
+from accounts.ratelimits import Limit, serialise
+from linli.errors import Conflict, DomainError
+from scenes.models import Group, GroupInvitation, GroupMembership, GroupVenueApproval
+from scenes.services.group_invitations import (
+    clean_invite_phones,
+    invitations_create,
+    invite_phone_hash,
+    require_leader,
+    require_resident,
+    throttle,
+)
 from spaces.models import Venue
 from spaces.permissions import venue_require_operator
 
 NAME_MAX = 60
 DESCRIPTION_MAX = 1000
-MEMBERS_MAX = 200
 NOTE_MAX = 200
-
-
-def require_resident(user) -> None:
-    """Groups and registrations belong to residents: signed in, with a verified phone."""
-    if not (user and user.is_authenticated and user.is_active and getattr(user, "phone", None)):
-        raise PermissionDenied(_("请先用手机号登录。"), code="not_resident")
-
-
-def _require_leader(*, user, group: Group) -> None:
-    is_leader = GroupMembership.objects.filter(
-        group=group, user_id=getattr(user, "pk", None), role=GroupMembership.Role.LEADER
-    ).exists()
-    if not is_leader:
-        raise PermissionDenied(_("只有自组织负责人可以进行此操作。"), code="not_group_leader")
+GROUP_CREATE_LIMITS = (Limit(dt.timedelta(hours=1), 5), Limit(dt.timedelta(days=1), 10))
 
 
 def _clean_name(name: str) -> str:
@@ -61,44 +57,8 @@ def _clean_description(description: str) -> str:
     return description
 
 
-def resolve_member_phones(phones: Iterable[str]) -> list[User]:
-    """The residents with these numbers, in the order given, without duplicates.
-
-    Every number must be a mainland mobile of a resident who has signed in to Linli at
-    least once; the error lists all the numbers that are not, so nobody has to guess which
-    line was wrong.
-    """
-    raw = [str(p).strip() for p in phones if str(p).strip()]
-    if len(raw) > MEMBERS_MAX:
-        raise DomainError(
-            _("一次最多添加 %(n)s 位成员。") % {"n": MEMBERS_MAX}, code="invalid", field="members"
-        )
-    malformed = [p for p in raw if normalise_phone(p) is None]
-    if malformed:
-        raise DomainError(
-            _("以下号码不是有效的手机号：%(phones)s") % {"phones": join_list(malformed)},
-            code="invalid_phone",
-            field="members",
-        )
-    numbers = list(dict.fromkeys(normalise_phone(p) for p in raw))
-    found = {u.phone: u for u in User.objects.filter(phone__in=numbers, is_active=True)}
-    unknown = [n for n in numbers if n not in found]
-    if unknown:
-        raise DomainError(
-            _("以下号码还没有在邻里登录过，请对方先用手机号登录一次：%(phones)s")
-            % {"phones": join_list(unknown)},
-            code="unknown_members",
-            field="members",
-            fields={"unknown_phones": unknown},
-        )
-    return [found[n] for n in numbers]
-
-
-def _name_taken(name: str, *, exclude_pk: int | None = None) -> bool:
-    qs = Group.objects.filter(name__iexact=name)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.exists()
+def _name_taken(name: str) -> bool:
+    return Group.objects.filter(name__iexact=name).exists()
 
 
 def _raise_name_taken(name: str):
@@ -112,49 +72,41 @@ def _raise_name_taken(name: str):
 def group_create(
     *, user, name: str, description: str = "", member_phones: Iterable[str] = ()
 ) -> Group:
-    """Register a group led by ``user``; members are existing residents, added by phone."""
+    """Register a group led by ``user``; ``member_phones`` are invited (see group_invite).
+
+    Throttled per resident (GROUP_CREATE_LIMITS): registering groups by the hundred is
+    spam, not community work.
+    """
     require_resident(user)
     name = _clean_name(name)
     description = _clean_description(description)
-    members = [m for m in resolve_member_phones(member_phones) if m.pk != user.pk]
-    if _name_taken(name):
-        _raise_name_taken(name)
+    phones = clean_invite_phones(member_phones)
+    now = timezone.now()
     try:
         with transaction.atomic():
+            serialise(f"groups:{user.pk}")
+            throttle(
+                Group.objects.filter(created_by=user),
+                GROUP_CREATE_LIMITS,
+                now=now,
+                message=_("登记自组织过于频繁，请 %(wait)s后再试。"),
+            )
+            if _name_taken(name):
+                _raise_name_taken(name)
             group = Group.objects.create(name=name, description=description, created_by=user)
             GroupMembership.objects.create(group=group, user=user, role=GroupMembership.Role.LEADER)
-            GroupMembership.objects.bulk_create(
-                [GroupMembership(group=group, user=m) for m in members]
-            )
+            if phones:
+                invitations_create(user=user, group=group, phones=phones, now=now)
     except IntegrityError:
         # Two residents choosing the same name at the same moment: the unique index decides.
         _raise_name_taken(name)
     return group
 
 
-def group_add_members(*, user, group: Group, member_phones: Iterable[str]) -> list[User]:
-    """Add residents by phone; returns those who were not members yet."""
-    _require_leader(user=user, group=group)
-    members = resolve_member_phones(member_phones)
-    if not members:
-        raise DomainError(_("请至少填写一个手机号。"), code="invalid", field="members")
-    with transaction.atomic():
-        existing = set(
-            GroupMembership.objects.filter(group=group, user__in=members).values_list(
-                "user_id", flat=True
-            )
-        )
-        added = [m for m in members if m.pk not in existing]
-        GroupMembership.objects.bulk_create(
-            [GroupMembership(group=group, user=m) for m in added], ignore_conflicts=True
-        )
-    return added
-
-
 def group_remove_member(*, user, group: Group, member: User) -> None:
     """The leader removes a member, or a member leaves. The leader cannot leave their group."""
     if getattr(user, "pk", None) != member.pk:
-        _require_leader(user=user, group=group)
+        require_leader(user=user, group=group)
     membership = GroupMembership.objects.filter(group=group, user=member).first()
     if membership is None:
         raise DomainError(_("此人不是该自组织的成员。"), code="not_group_member")
@@ -166,7 +118,7 @@ def group_remove_member(*, user, group: Group, member: User) -> None:
 
 def group_request_approval(*, user, group: Group, venue: Venue) -> GroupVenueApproval:
     """The leader asks ``venue`` to approve the group. A rejected group may ask again."""
-    _require_leader(user=user, group=group)
+    require_leader(user=user, group=group)
     if not venue.is_published:
         raise DomainError(_("该场馆暂未开放。"), code="venue_unavailable", field="venue")
     with transaction.atomic():
@@ -220,3 +172,37 @@ def group_approval_decide(
         approval.decided_at = timezone.now()
         approval.save(update_fields=["status", "note", "decided_by", "decided_at"])
     return approval
+
+
+def group_memberships_erase_for(*, user: User) -> None:
+    """Take ``user`` out of every group (account deletion).
+
+    A group they lead passes to its longest-standing other member; a group with nobody
+    else is dissolved (its invitations and venue approvals go with it; its events stay,
+    organised by the venue). Groups they registered and invitations they sent lose their
+    name; invitations to their own number are deleted.
+    """
+    with transaction.atomic():
+        led = (
+            GroupMembership.objects.select_for_update()
+            .filter(user=user, role=GroupMembership.Role.LEADER)
+            .order_by("group_id")
+        )
+        for membership in led:
+            successor = (
+                GroupMembership.objects.select_for_update()
+                .filter(group_id=membership.group_id)
+                .exclude(user=user)
+                .order_by("joined_at", "pk")
+                .first()
+            )
+            if successor is None:
+                Group.objects.filter(pk=membership.group_id).delete()
+            else:
+                successor.role = GroupMembership.Role.LEADER
+                successor.save(update_fields=["role"])
+        GroupMembership.objects.filter(user=user).delete()
+        Group.objects.filter(created_by=user).update(created_by=None)
+        GroupInvitation.objects.filter(invited_by=user).update(invited_by=None)
+        if user.phone:
+            GroupInvitation.objects.filter(phone_hash=invite_phone_hash(user.phone)).delete()

@@ -129,3 +129,27 @@ def event_unregister(*, user, event: Event) -> UnregisterResult:
         for r in promoted
     ]
     return UnregisterResult(registration=registration, promoted=promoted, notices=notices)
+
+
+def registrations_erase_for(*, user) -> list[EventRegistration]:
+    """Delete every registration of ``user`` (account deletion); returns who was promoted.
+
+    Each seat they held is freed under the event's lock and the waitlist moves up exactly
+    as when they unregister, for events still to come; past and cancelled events just lose
+    the row. Events are locked in id order so two deletions never wait on each other.
+    """
+    now = timezone.now()
+    promoted: list[EventRegistration] = []
+    with transaction.atomic():
+        held = (
+            EventRegistration.objects.filter(resident=user)
+            .exclude(status=Registration.CANCELLED)
+            .values_list("event_id", flat=True)
+        )
+        for event in Event.objects.filter(pk__in=held).order_by("pk"):
+            event = locked_event(event)
+            EventRegistration.objects.filter(event=event, resident=user).delete()
+            if event.status == Event.Status.PUBLISHED and event.starts_at > now:
+                promoted += _promote(event, now=now)
+        EventRegistration.objects.filter(resident=user).delete()
+    return promoted

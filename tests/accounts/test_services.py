@@ -152,35 +152,79 @@ def test_the_cooldown_is_per_number(now):
     assert LoginCode.objects.count() == 2
 
 
-def test_it_allows_five_codes_per_number_per_hour(now, sms_outbox):
-    for _ in range(5):
+def test_it_allows_three_codes_per_number_in_five_minutes(now, sms_outbox):
+    for _ in range(3):
         request_code()
-        now.shift(dt.timedelta(minutes=5))
-    # 25 minutes after the first code: the first leaves the window 35 minutes from now.
+        now.shift(dt.timedelta(minutes=1))
+    # 3 minutes after the first code: it leaves the window 2 minutes from now.
     with pytest.raises(RateLimited) as caught:
         request_code()
     assert caught.value.code == "rate_limited"
-    assert caught.value.retry_after == 35 * 60
-    assert str(caught.value.message) == "获取验证码过于频繁，请 35 分钟后再试。"
-    assert LoginCode.objects.count() == 5
-    assert len(sms_outbox) == 5
+    assert caught.value.retry_after == 2 * 60
+    assert str(caught.value.message) == "获取验证码过于频繁，请 2 分钟后再试。"
+    assert LoginCode.objects.count() == 3
+    assert len(sms_outbox) == 3
 
-    now.shift(dt.timedelta(minutes=35))
+    now.shift(dt.timedelta(minutes=2))
     request_code()
-    assert LoginCode.objects.count() == 6
+    assert LoginCode.objects.count() == 4
 
 
-def test_it_allows_ten_codes_per_number_per_day(now):
-    for _ in range(10):
+def test_flooding_a_number_delays_its_owner_a_few_minutes_at_most(now, sms_outbox, sms_code):
+    """Strangers on many addresses ask for the owner's number every minute for a day."""
+    waits = []
+    for minute in range(24 * 60):
+        try:
+            request_code(ip=f"198.51.{minute // 250}.{minute % 250}")
+        except RateLimited as exc:
+            waits.append(exc.retry_after)
+        except Cooldown as exc:
+            waits.append(exc.retry_after)
+        now.shift(dt.timedelta(minutes=1))
+    assert waits, "the flood was never slowed down"
+    assert max(waits) <= 5 * 60
+    # The owner, whenever they try, gets a code within five minutes.
+    owner_wait = otp.login_code_resend_wait(phone=PHONE)
+    try:
+        request_code(ip="203.0.113.77")
+    except (RateLimited, Cooldown) as exc:
+        owner_wait = exc.retry_after
+        assert owner_wait <= 5 * 60
+        now.shift(dt.timedelta(seconds=owner_wait))
+        request_code(ip="203.0.113.77")
+    otp.login_code_verify(phone=PHONE, code=sms_code())
+
+
+def test_a_successful_sign_in_clears_the_numbers_counters(now, sms_code):
+    for _ in range(3):
         request_code()
-        now.shift(dt.timedelta(hours=1))
+        now.shift(dt.timedelta(seconds=61))
+    otp.login_code_verify(phone=PHONE, code=sms_code())
+    assert otp.login_code_resend_wait(phone=PHONE) == 0
+    # Without the sign-in the fourth code would wait for the first to leave the window.
+    request_code()
+    assert LoginCode.objects.filter(phone=PHONE).count() == 4
+
+
+def test_a_sign_in_does_not_clear_the_ip_counters(now, sms_code):
+    for n in range(19):
+        request_code(phone=f"139000000{n:02d}", ip="198.51.100.7")
+    request_code(ip="198.51.100.7")
+    otp.login_code_verify(phone=PHONE, code=sms_code())
+    with pytest.raises(RateLimited):
+        request_code(phone="13900000099", ip="198.51.100.7")
+
+
+def test_the_whole_site_sends_at_most_the_global_limit_per_hour(now, settings):
+    settings.OTP_GLOBAL_HOURLY_LIMIT = 4
+    for n in range(4):
+        request_code(phone=f"139000000{n:02d}", ip=f"198.51.100.{n}")
+    now.shift(dt.timedelta(minutes=10))
     with pytest.raises(RateLimited) as caught:
-        request_code()
-    # The first code, sent 10 hours ago, frees a slot 14 hours from now.
-    assert caught.value.retry_after == 14 * 3600
-    assert str(caught.value.message) == "获取验证码过于频繁，请 14 小时后再试。"
-    now.shift(dt.timedelta(hours=14))
-    request_code()
+        request_code(phone="13900000099", ip="198.51.100.99")
+    assert caught.value.retry_after == 50 * 60
+    now.shift(dt.timedelta(minutes=50))
+    request_code(phone="13900000099", ip="198.51.100.99")
 
 
 def test_it_allows_twenty_codes_per_ip_per_hour(now):
@@ -459,6 +503,24 @@ def test_declining_keeps_an_account_that_holds_data(now, holds_bookings):
     assert User.objects.filter(pk=user.pk).exists()
 
 
+def test_a_section_of_things_sent_to_the_person_does_not_keep_the_account(now):
+    user = ResidentFactory(phone=PHONE, privacy_consent_at=None, privacy_consent_version="")
+    erased = []
+    personal_data.register(
+        "messages_received",
+        export=lambda u: [{"from": "邻居"}],
+        erase=lambda u: erased.append(u.pk),
+        keeps_account=False,
+    )
+    try:
+        assert personal_data.holds_data(user=user) is False
+        assert services.privacy_consent_decline(user=user).account_deleted is True
+    finally:
+        personal_data.unregister("messages_received")
+    assert erased == [user.pk]
+    assert not User.objects.filter(pk=user.pk).exists()
+
+
 def test_declining_keeps_a_staff_account():
     staff = UserFactory(is_staff=True, phone=PHONE)
     assert services.privacy_consent_decline(user=staff).account_deleted is False
@@ -492,7 +554,16 @@ def test_the_export_collects_every_registered_section(now, holds_bookings, sms_c
     assert data["format"] == "linli-personal-data"
     assert data["exported_at"] == T0
     assert data["privacy_policy_version"] == PRIVACY_POLICY_VERSION
-    assert list(data["sections"]) == ["account", "bookings"]
+    # accounts first, then every app in the order it registered (scenes, then this stand-in).
+    assert list(data["sections"]) == [
+        "account",
+        "event_registrations",
+        "group_memberships",
+        "groups_created",
+        "group_invitations_sent",
+        "group_invitations_received",
+        "bookings",
+    ]
     account = data["sections"]["account"]
     assert (account["phone"], account["display_name"]) == (PHONE, "张阿姨")
     assert account["sign_in_codes"] == [{"requested_at": T0, "ip": "203.0.113.5", "used_at": None}]
@@ -610,6 +681,13 @@ def test_the_file_backend_appends_lines(settings, tmp_path, now):
         "2026-09-30T02:00:00+00:00\t13800000001\t第一条",
         "2026-09-30T02:00:00+00:00\t13800000002\t第二条",
     ]
+
+
+def test_the_file_backend_creates_the_log_readable_by_its_owner_only(settings, tmp_path):
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = tmp_path / "sms.log"
+    sms.send("13800000001", "验证码 123456")
+    assert settings.SMS_FILE_PATH.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_dotted_path_names_a_sender_class(settings):

@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 
 from scenes.models import Event, EventRegistration, Group, GroupVenueApproval
+from scenes.services.group_invitations import group_join
 from scenes.services.groups import group_create, group_request_approval
 from scenes.services.registrations import event_register
 from tests.factories import (
@@ -207,21 +208,22 @@ def test_a_resident_registers_a_group_from_the_form(owner_client, owner):
 
     group = Group.objects.get()
     assert response["Location"] == f"/groups/{group.pk}/"
+    # The other number is invited; it joins only when its owner accepts.
     assert set(group.memberships.values_list("user__phone", "role")) == {
         ("13800000001", "leader"),
-        ("13800000003", "member"),
     }
+    assert group.invitations.get().phone_masked == "138****0003"
 
 
-def test_the_group_form_keeps_input_and_names_unknown_numbers(owner_client):
+def test_the_group_form_keeps_input_and_names_malformed_numbers(owner_client):
     response = owner_client.post(
         "/groups/new/",
-        {"name": "五福合唱团", "description": "每周三排练", "members": "13911112222，13933334444"},
+        {"name": "五福合唱团", "description": "每周三排练", "members": "1391111，13933334444"},
     )
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "13911112222、13933334444" in html
+    assert "以下号码不是有效的手机号：1391111" in html
     assert 'value="五福合唱团"' in html
     assert "每周三排练" in html
     assert not Group.objects.exists()
@@ -258,7 +260,8 @@ def test_a_group_page_is_only_for_its_members(other_client, owner):
 
 
 def test_a_member_cannot_act_as_leader(other_client, owner, other_resident, venue):
-    group = group_create(user=owner, name="五福合唱团", member_phones=[other_resident.phone])
+    group = group_create(user=owner, name="五福合唱团")
+    group_join(user=other_resident, code=group.invite_code)
 
     response = other_client.post(
         f"/groups/{group.pk}/", {"action": "request_approval", "a-venue": venue.pk}
@@ -438,7 +441,8 @@ def test_an_operator_cannot_decide_another_venues_request_through_their_own(
 
 
 def test_the_leader_removes_a_member(owner_client, owner, other_resident):
-    group = group_create(user=owner, name="五福合唱团", member_phones=[other_resident.phone])
+    group = group_create(user=owner, name="五福合唱团")
+    group_join(user=other_resident, code=group.invite_code)
     membership = group.memberships.get(user=other_resident)
 
     response = owner_client.post(

@@ -8,7 +8,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from scenes.models import Event, EventRegistration, Group, GroupVenueApproval
+from scenes.models import Event, EventRegistration, GroupVenueApproval
+from scenes.services.group_invitations import group_join
 from scenes.services.groups import group_create, group_request_approval
 from scenes.services.registrations import event_register
 from tests.factories import (
@@ -347,23 +348,12 @@ def test_a_resident_registers_a_group(owner_client, owner):
     body = response.json()
     assert body["name"] == "五福合唱团"
     assert body["my_role"] == "leader"
+    # 王奶奶 is invited, not added: her name appears only once she accepts.
     assert body["members"] == [
         {"name": "张阿姨", "phone_masked": "138****0001", "role": "leader"},
-        {"name": "王奶奶", "phone_masked": "138****0003", "role": "member"},
     ]
+    assert [i["phone_masked"] for i in body["invitations"]] == ["138****0003"]
     assert body["approvals"] == []
-
-
-def test_unknown_members_are_listed_in_the_error(owner_client):
-    response = post(
-        owner_client, "/api/groups", {"name": "五福合唱团", "member_phones": ["13911112222"]}
-    )
-
-    assert response.status_code == 422
-    body = response.json()
-    assert body["code"] == "unknown_members"
-    assert body["fields"]["unknown_phones"] == ["13911112222"]
-    assert not Group.objects.exists()
 
 
 def test_a_taken_group_name_is_a_409(owner_client, other_resident):
@@ -412,7 +402,8 @@ def test_the_leader_asks_for_approval_and_the_operator_decides(
 
 
 def test_a_member_who_is_not_leader_cannot_ask(other_client, owner, other_resident, venue):
-    group = group_create(user=owner, name="五福合唱团", member_phones=[other_resident.phone])
+    group = group_create(user=owner, name="五福合唱团")
+    group_join(user=other_resident, code=group.invite_code)
 
     response = post(other_client, f"/api/groups/{group.pk}/approvals", {"venue_id": venue.pk})
 
