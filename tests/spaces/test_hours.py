@@ -16,7 +16,13 @@ from spaces.hours import (
     validate_day_intervals,
 )
 from spaces.models import OpeningException
-from tests.factories import OpeningHoursFactory, RoomFactory, VenueFactory, weekly_hours
+from tests.factories import (
+    OpeningHoursFactory,
+    RoomFactory,
+    VenueFactory,
+    closed_days,
+    weekly_hours,
+)
 
 D = dt.date
 T = dt.time
@@ -206,6 +212,7 @@ def test_room_without_rules_follows_the_venue(venue, room):
 def test_room_rules_narrow_the_venue_hours(venue, room):
     weekly_hours(venue)  # 09:00-21:00 every day
     weekly_hours(venue, room=room, opens=T(14), closes=T(22), days=range(5))
+    closed_days(room, [5, 6])
     result = open_intervals(venue=venue, room=room, start=D(2026, 9, 7), end=D(2026, 9, 14))
     assert spans(result) == [(f"09-{d:02d} 14:00", f"09-{d:02d} 21:00") for d in range(7, 12)]
     other = RoomFactory(venue=venue, name="社区书屋")
