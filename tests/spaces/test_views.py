@@ -58,7 +58,7 @@ def test_detail_week_navigation_fragment(anonymous, venue):
     html = response.content.decode()
     assert "<html" not in html
     assert "2月1日" in html
-    assert "2027年节假日安排尚未公布" in html
+    assert "2027年安排尚未公布，以下按法定节日暂定" in html
 
 
 def test_operator_pages_require_the_venue_role(other_client, operator_client, venue):
