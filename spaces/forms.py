@@ -21,6 +21,15 @@ _INTERVAL = re.compile(
 )
 
 
+# Words an operator (or an import file) writes for a day closed on purpose; a blank room
+# day means "no rule of its own: follow the venue".
+CLOSED_WORDS = frozenset({"closed", "休息", "关闭", "闭馆", "休馆", "不开放"})
+
+
+def is_closed_text(text: str) -> bool:
+    return text.strip().lower() in CLOSED_WORDS
+
+
 def parse_intervals(text: str) -> list[tuple[dt.time, dt.time, bool]]:
     """Parse "09:00-12:00, 14:00-次日02:00" into (opens, closes, overnight) triples.
 
