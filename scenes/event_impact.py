@@ -28,7 +28,7 @@ from scenes.models import Event
 from scenes.resolution import CLOSED, Segment, segments_between, venue_timelines
 from scenes.selectors.events import with_counts
 from scenes.services.events import REASON_MAX, CancelResult, event_cancel
-from spaces.impact import Change, HoursChange, ImpactItem
+from spaces.impact import Change, HoursChange, ImpactItem, RoomChange
 
 logger = logging.getLogger(__name__)
 
@@ -113,11 +113,27 @@ def _timelines(change: Change, *, start: dt.date, end: dt.date, rooms, after: bo
     return side(start=start, end=end, rooms=rooms)
 
 
+def _item(event: Event, zone: ZoneInfo, reason: str) -> ImpactItem:
+    return ImpactItem(
+        kind=KIND,
+        id=event.pk,
+        room_id=event.room_id,
+        starts_at=event.starts_at.astimezone(zone),
+        ends_at=event.ends_at.astimezone(zone),
+        label=event_label(event, zone),
+        reason=reason,
+    )
+
+
 def find(change: Change) -> list[ImpactItem]:
+    if isinstance(change, RoomChange) and not change.removed:
+        return []  # an event needs an open room, not one that takes bookings
     events = _affected_events(change)
     if not events:
         return []
     zone = ZoneInfo(change.venue.time_zone)
+    if isinstance(change, RoomChange):
+        return [_item(event, zone, _("该功能室将被删除")) for event in events]
     first = min(e.starts_at for e in events).astimezone(zone).date()
     last = max(e.ends_at for e in events).astimezone(zone).date()
     span = {"start": first, "end": last + dt.timedelta(days=1)}
@@ -130,17 +146,7 @@ def find(change: Change) -> list[ImpactItem]:
         segment = newly_closed(event, after=after[event.room_id], before=before[event.room_id])
         if segment is None:
             continue
-        items.append(
-            ImpactItem(
-                kind=KIND,
-                id=event.pk,
-                room_id=event.room_id,
-                starts_at=event.starts_at.astimezone(zone),
-                ends_at=event.ends_at.astimezone(zone),
-                label=event_label(event, zone),
-                reason=_reason(segment),
-            )
-        )
+        items.append(_item(event, zone, _reason(segment)))
     return items
 
 

@@ -116,9 +116,18 @@ def update_room(request: HttpRequest, room_id: int, payload: RoomPatch):
 
 
 @router.delete("/rooms/{room_id}", response={204: None})
-def delete_room(request: HttpRequest, room_id: int):
+def delete_room(
+    request: HttpRequest,
+    room_id: int,
+    on_conflict: OnConflict = "ask",
+    cancel_message: str = "",
+):
+    """Delete a room. 409 room_affects_bookings lists published events still to come in
+    it (under ``affected``); send again with on_conflict "cancel" to cancel them first."""
     room = selectors.room_get(room_id=room_id)
-    services.room_delete(user=request.user, room=room)
+    services.room_delete(
+        user=request.user, room=room, on_conflict=on_conflict, message=cancel_message
+    )
     return Status(204, None)
 
 

@@ -23,7 +23,8 @@ providers in their AppConfig.ready() (scenes: published events; bookings next)::
 A service calls ``settle_impact`` inside its transaction, after taking the venue lock
 (spaces.locks) and before saving. With ``on_conflict="ask"`` a non-empty list stops the
 write with ``ImpactConflict`` (409) whose code is the change's ``conflict_code``:
-``scene_affects_bookings`` for scenes, ``hours_affect_bookings`` for hours and exceptions;
+``scene_affects_bookings`` for scenes, ``hours_affect_bookings`` for hours and exceptions,
+``room_affects_bookings`` for deleting a room or turning its bookings off (RoomChange);
 the body lists the items under ``affected``. "keep" and "cancel" hand each item to the
 provider that found it, in the same transaction. Only time the change newly closes counts,
 so an item once kept is not asked about again on every later edit.
@@ -157,6 +158,32 @@ class HoursChange:
 
 
 @dataclass(frozen=True)
+class RoomChange:
+    """A room deleted (``removed``) or no longer taking bookings (``bookable`` False).
+    A deleted room takes what was promised in it along, so its items cannot be kept."""
+
+    venue: Venue
+    room: Room
+    removed: bool = False
+    bookable: bool = True
+    conflict_code: str = field(default="room_affects_bookings", init=False)
+
+    @property
+    def keep_allowed(self) -> bool:
+        return not self.removed
+
+    def room_ids(self) -> frozenset[int] | None:
+        return frozenset({self.room.pk})
+
+    @property
+    def first_date(self) -> dt.date:
+        return first_affected_date(self.venue)
+
+    def what(self) -> str:
+        return _("功能室“%(room)s”的安排") % {"room": self.room.name}
+
+
+@dataclass(frozen=True)
 class ImpactProvider:
     name: str
     find: Callable[[Change], Iterable[ImpactItem]]
@@ -246,6 +273,12 @@ def settle_impact(*, change: Change, on_conflict: str, user, message: str = "") 
         return []
     if on_conflict == "ask":
         raise ImpactConflict(items, code=change.conflict_code)
+    if on_conflict == "keep" and not getattr(change, "keep_allowed", True):
+        raise DomainError(
+            _("删除功能室后无法保留其中的活动和预约，请选择取消并通知居民。"),
+            code="cannot_keep",
+            field="on_conflict",
+        )
     by_provider: dict[str, list[ImpactItem]] = {}
     for item in items:
         by_provider.setdefault(item.provider, []).append(item)

@@ -129,10 +129,20 @@ def rooms(request, venue):
 
 @operator_view
 def room_edit(request, venue, room):
+    delete_conflict = None
     if request.method == "POST" and request.POST.get("action") == "delete":
-        services.room_delete(user=request.user, room=room)
-        messages.success(request, _("功能室已删除。"))
-        return redirect("spaces:operate-rooms", venue_id=venue.pk)
+        try:
+            services.room_delete(
+                user=request.user,
+                room=room,
+                on_conflict=request.POST.get("on_conflict") or "ask",
+                message=request.POST.get("cancel_message", ""),
+            )
+        except ImpactConflict as exc:
+            delete_conflict = exc
+        else:
+            messages.success(request, _("功能室已删除。"))
+            return redirect("spaces:operate-rooms", venue_id=venue.pk)
     initial = {
         "name": room.name,
         "capacity": room.capacity,
@@ -141,8 +151,8 @@ def room_edit(request, venue, room):
         "is_bookable": room.is_bookable,
         "order": room.order,
     }
-    form = RoomForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = RoomForm(None if delete_conflict else request.POST or None, initial=initial)
+    if request.method == "POST" and not delete_conflict and form.is_valid():
         try:
             services.room_update(user=request.user, room=room, **form.cleaned_data)
         except DomainError as exc:
@@ -150,7 +160,15 @@ def room_edit(request, venue, room):
         else:
             messages.success(request, _("功能室已保存。"))
             return redirect("spaces:operate-room", room_id=room.pk)
-    return _render(request, "room.html", venue, form=form, room=room)
+    return _render(
+        request,
+        "room.html",
+        venue,
+        form=form,
+        room=room,
+        delete_message=delete_conflict.message if delete_conflict else "",
+        delete_affected=delete_conflict.items if delete_conflict else [],
+    )
 
 
 def _settle(form, call) -> list:

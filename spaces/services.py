@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from linli.errors import Conflict, DomainError, from_validation_error
 from linli.text import join_list
-from spaces.impact import HoursChange, settle_impact
+from spaces.impact import HoursChange, RoomChange, settle_impact
 from spaces.locks import venue_lock
 from spaces.models import (
     AccessibilityFeature,
@@ -178,12 +178,22 @@ def room_create(*, user, venue: Venue, name: str, capacity: int, **fields) -> Ro
 
 
 @transaction.atomic
-def room_update(*, user, room: Room, **changes) -> Room:
+def room_update(
+    *, user, room: Room, on_conflict: str = "ask", message: str = "", **changes
+) -> Room:
+    """Change a room; turning its bookings off asks about what is booked (bookings next)."""
     venue_require_operator(user=user, venue=room.venue)
-    venue_lock(room.venue_id)
     unknown = set(changes) - ROOM_EDITABLE
     if unknown:
         raise DomainError(_("不能修改这些字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    venue_lock(room.venue_id)
+    if room.is_bookable and changes.get("is_bookable") is False:
+        settle_impact(
+            change=RoomChange(venue=room.venue, room=room, bookable=False),
+            on_conflict=on_conflict,
+            user=user,
+            message=message,
+        )
     for key, value in changes.items():
         setattr(room, key, value)
     _save(room)
@@ -191,9 +201,17 @@ def room_update(*, user, room: Room, **changes) -> Room:
 
 
 @transaction.atomic
-def room_delete(*, user, room: Room) -> None:
+def room_delete(*, user, room: Room, on_conflict: str = "ask", message: str = "") -> None:
+    """Delete a room. Published events (and bookings) still to come in it are asked about
+    first (409 room_affects_bookings); they can only be cancelled, not kept."""
     venue_require_operator(user=user, venue=room.venue)
     venue_lock(room.venue_id)
+    settle_impact(
+        change=RoomChange(venue=room.venue, room=room, removed=True),
+        on_conflict=on_conflict,
+        user=user,
+        message=message,
+    )
     room.delete()
 
 

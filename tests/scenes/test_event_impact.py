@@ -625,3 +625,48 @@ def test_a_room_day_closed_by_its_own_rule_asks_first(operator, venue, room, eve
     # Closing Monday instead touches nothing the event needs (it is on a Wednesday).
     [row] = hours_set(user=operator, venue=venue, room=room, rules=[HoursRule(day=0, closed=True)])
     assert (row.day, row.opens, row.closes, row.is_closed) == (0, None, None, True)
+
+
+def test_deleting_a_room_with_an_event_to_come_asks_and_only_cancels(
+    operator, venue, room, event, registrants
+):
+    from spaces.models import Room
+    from spaces.services import room_delete, room_update
+
+    with pytest.raises(Conflict) as asked:
+        room_delete(user=operator, room=room)
+    assert asked.value.code == "room_affects_bookings"
+    assert [(i["id"], i["reason"]) for i in asked.value.as_dict()["affected"]] == [
+        (event.pk, "该功能室将被删除")
+    ]
+    with pytest.raises(DomainError) as kept:
+        room_delete(user=operator, room=room, on_conflict="keep")
+    assert kept.value.code == "cannot_keep"
+    assert Room.objects.filter(pk=room.pk).exists()
+    # Turning bookings off does not touch events: an event needs an open room.
+    room_update(user=operator, room=room, is_bookable=False)
+    cancelled = []
+    original = event_impact.cancel
+
+    def spy(items, **kwargs):
+        results = original(items, **kwargs)
+        cancelled.extend((e.pk, e.status, e.cancel_reason) for r in results for e in r.events)
+        return results
+
+    from spaces import impact
+
+    impact.register_impact_provider(
+        "events", find=event_impact.find, keep=event_impact.keep, cancel=spy
+    )
+    try:
+        room_delete(user=operator, room=room, on_conflict="cancel", message="功能室改造")
+    finally:
+        impact.register_impact_provider(
+            "events",
+            find=event_impact.find,
+            keep=event_impact.keep,
+            cancel=event_impact.cancel,
+            default_message=event_impact.default_message,
+        )
+    assert cancelled == [(event.pk, "cancelled", "功能室改造")]
+    assert not Room.objects.filter(pk=room.pk).exists()

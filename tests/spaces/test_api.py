@@ -260,3 +260,29 @@ def test_hours_that_close_a_published_event_answer_409_then_keep(
     assert kept.status_code == 200
     assert set(OpeningHours.objects.values_list("closes", flat=True)) == {dt.time(18)}
     assert Event.objects.get(pk=event.pk).status == "published"
+
+
+@time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH), tick=False)
+def test_deleting_a_room_with_a_published_event_answers_409_then_cancels(
+    operator, operator_client, venue, room
+):
+    from scenes.services.events import event_publish
+
+    weekly_hours(venue, dt.time(9), dt.time(21))
+    [event] = event_publish(
+        user=operator,
+        venue=venue,
+        room=room,
+        title="品茶议事",
+        capacity=10,
+        starts_at=dt.datetime(2026, 11, 25, 19, tzinfo=SH),
+        ends_at=dt.datetime(2026, 11, 25, 20, tzinfo=SH),
+    )
+    asked = operator_client.delete(f"/api/rooms/{room.pk}")
+    assert asked.status_code == 409
+    assert asked.json()["code"] == "room_affects_bookings"
+    assert [i["id"] for i in asked.json()["affected"]] == [event.pk]
+    assert Room.objects.filter(pk=room.pk).exists()
+    done = operator_client.delete(f"/api/rooms/{room.pk}?on_conflict=cancel")
+    assert done.status_code == 204
+    assert not Room.objects.filter(pk=room.pk).exists()

@@ -303,3 +303,18 @@ def test_deleting_special_hours_an_event_needs_asks_first(operator, operator_cli
     assert not OpeningException.objects.exists()
     event.refresh_from_db()
     assert event.status == "cancelled"
+
+
+def test_deleting_a_room_with_an_event_asks_then_cancels(
+    operator_client, venue, room, published_event
+):
+    url = f"/operate/rooms/{room.pk}/"
+    asked = operator_client.post(url, {"action": "delete"})
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "11月25日 19:00-20:00 议事茶亭 · 品茶议事（已报名 0 人）" in html
+    assert '<input type="hidden" name="on_conflict" value="cancel">' in html
+    assert Room.objects.filter(pk=room.pk).exists()
+    done = operator_client.post(url, {"action": "delete", "on_conflict": "cancel"})
+    assert done.status_code == 302
+    assert not Room.objects.filter(pk=room.pk).exists()
