@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from spaces import presenters, selectors, services
+from spaces.calendar import provisional_note
 from spaces.models import Community, Photo, Room
 from spaces.schemas import (
     ExceptionIn,
@@ -76,6 +77,10 @@ def get_venue_hours(
         "room_id": room,
         "time_zone": venue.time_zone,
         "days": [presenters.day_payload(d) for d in days],
+        "notes": [
+            provisional_note(year)
+            for year in sorted({d.date.year for d in days if not d.announced})
+        ],
     }
 
 

@@ -31,6 +31,7 @@ from functools import lru_cache
 
 import holidays
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 __all__ = [
     "MAX_DATE",
@@ -40,6 +41,7 @@ __all__ = [
     "days_info",
     "holiday_break",
     "is_year_announced",
+    "provisional_note",
     "unannounced_years",
 ]
 
@@ -283,6 +285,11 @@ def days_info(start: dt.date, end: dt.date) -> list[DayInfo]:
 def is_year_announced(year: int) -> bool:
     """Whether the package has the State Council's holiday notice for ``year``."""
     return _year_base(year).announced
+
+
+def provisional_note(year: int) -> str:
+    """What pages and the API say above dates of a year not announced yet."""
+    return _("%(year)s年安排尚未公布，以下按法定节日暂定。") % {"year": year}
 
 
 def unannounced_years(start: dt.date, end: dt.date) -> list[int]:

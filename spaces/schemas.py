@@ -71,7 +71,11 @@ class HoursDayOut(Schema):
     intervals: list[IntervalOut]
     kind: str
     label: str | None = None
-    announced: bool = True
+    announced: bool = Field(
+        True,
+        description="False: the year's official holiday schedule is not announced yet; "
+        "the day follows the holidays fixed by law and is provisional.",
+    )
 
 
 class HoursOut(Schema):
@@ -79,6 +83,11 @@ class HoursOut(Schema):
     room_id: int | None = None
     time_zone: str
     days: list[HoursDayOut]
+    notes: list[str] = Field(
+        [],
+        description="One line per year in the range whose schedule is provisional, "
+        "e.g. 2027年安排尚未公布，以下按法定节日暂定。",
+    )
 
 
 # --- operator input -----------------------------------------------------------------

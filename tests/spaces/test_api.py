@@ -286,3 +286,24 @@ def test_deleting_a_room_with_a_published_event_answers_409_then_cancels(
     done = operator_client.delete(f"/api/rooms/{room.pk}?on_conflict=cancel")
     assert done.status_code == 204
     assert not Room.objects.filter(pk=room.pk).exists()
+
+
+def test_hours_of_an_unannounced_year_are_provisional_by_law(anonymous, venue):
+    weekly_hours(venue, dt.time(9), dt.time(21))  # the venue closes on public holidays
+    response = anonymous.get(
+        f"/api/venues/{venue.pk}/hours", {"from": "2027-09-30", "to": "2027-10-02"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["notes"] == ["2027年安排尚未公布，以下按法定节日暂定。"]
+    assert [
+        (d["date"], d["kind"], d["label"], d["intervals"] == [], d["announced"])
+        for d in body["days"]
+    ] == [
+        ("2027-09-30", "regular", None, False, False),
+        ("2027-10-01", "holiday", "国庆节", True, False),
+    ]
+    announced = anonymous.get(
+        f"/api/venues/{venue.pk}/hours", {"from": "2026-09-30", "to": "2026-10-01"}
+    )
+    assert announced.json()["notes"] == []

@@ -58,7 +58,10 @@ def test_detail_week_navigation_fragment(anonymous, venue):
     html = response.content.decode()
     assert "<html" not in html
     assert "2月1日" in html
-    assert "2027年安排尚未公布，以下按法定节日暂定" in html
+    assert '<p class="notice">2027年安排尚未公布，以下按法定节日暂定。</p>' in html
+    # The law's Spring Festival break (Fri 2-5 to Mon 2-8) is marked before the notice:
+    # Friday to Sunday of this week.
+    assert html.count("农历除夕、春节") == 3
 
 
 def test_operator_pages_require_the_venue_role(other_client, operator_client, venue):
