@@ -1,13 +1,14 @@
-"""Published events as things a scene change can affect (scenes.impact provider "events").
+"""Published events as things a schedule change can affect (impact provider "events").
 
 An event is affected when the change closes time it needs: a closed (maintenance,
-private use) scene now covers part of it, or a scene that kept it open goes away and
-leaves closed time behind. Only time the change newly closes counts, so an event the
+private use) scene now covers part of it, a scene that kept it open goes away and
+leaves closed time behind, or new opening hours or a dated exception (spaces.impact's
+HoursChange) leave part of it outside the room's hours. Only time the change newly closes counts, so an event the
 operator once kept as an exception is not asked about again on every later edit.
 
 keep: nothing changes (the event simply stays published); the decision is logged.
 cancel: each event is cancelled through scenes.services.events.event_cancel with the
-operator's message as the reason, inside the scene write's transaction, so registrants
+operator's message as the reason, inside the write's transaction, so registrants
 see the reason on the event page and their registrations are cancelled as usual.
 """
 
@@ -23,11 +24,11 @@ from django.utils.translation import pgettext
 
 from linli.dates import month_day, time_range
 from linli.errors import DomainError
-from scenes.impact import ImpactItem, SceneChange
 from scenes.models import Event
-from scenes.resolution import CLOSED, Segment, segments_between
+from scenes.resolution import CLOSED, Segment, segments_between, venue_timelines
 from scenes.selectors.events import with_counts
 from scenes.services.events import REASON_MAX, CancelResult, event_cancel
+from spaces.impact import Change, HoursChange, ImpactItem, RoomChange
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ KIND = "event"
 UTC = dt.UTC
 
 
-def _affected_events(change: SceneChange) -> list[Event]:
+def _affected_events(change: Change) -> list[Event]:
     """Published events in the change's rooms that have not started yet."""
     qs = Event.objects.filter(
         venue=change.venue,
@@ -102,42 +103,58 @@ def event_label(event: Event, zone: ZoneInfo) -> str:
     }
 
 
-def find(change: SceneChange) -> list[ImpactItem]:
+def _timelines(change: Change, *, start: dt.date, end: dt.date, rooms, after: bool) -> dict:
+    """{room_id: [Segment]} on one side of the change: scenes' own timelines for a scene
+    change; for an hours change the saved scenes over the hours before or after it."""
+    if isinstance(change, HoursChange):
+        hours = change.hours_rules(start=start, end=end, after=after)
+        return venue_timelines(venue=change.venue, start=start, end=end, rooms=rooms, hours=hours)
+    side = change.timelines_after if after else change.timelines_before
+    return side(start=start, end=end, rooms=rooms)
+
+
+def _item(event: Event, zone: ZoneInfo, reason: str) -> ImpactItem:
+    return ImpactItem(
+        kind=KIND,
+        id=event.pk,
+        room_id=event.room_id,
+        starts_at=event.starts_at.astimezone(zone),
+        ends_at=event.ends_at.astimezone(zone),
+        label=event_label(event, zone),
+        reason=reason,
+    )
+
+
+def find(change: Change) -> list[ImpactItem]:
+    if isinstance(change, RoomChange) and not change.removed:
+        return []  # an event needs an open room, not one that takes bookings
     events = _affected_events(change)
     if not events:
         return []
     zone = change.venue.zone
+    if isinstance(change, RoomChange):
+        return [_item(event, zone, _("该功能室将被删除")) for event in events]
     first = min(e.starts_at for e in events).astimezone(zone).date()
     last = max(e.ends_at for e in events).astimezone(zone).date()
     span = {"start": first, "end": last + dt.timedelta(days=1)}
     rooms = list({e.room_id: e.room for e in events}.values())
     # One pass over the events' whole date span for each side of the change.
-    after = change.timelines_after(**span, rooms=rooms)
-    before = change.timelines_before(**span, rooms=rooms)
+    after = _timelines(change, **span, rooms=rooms, after=True)
+    before = _timelines(change, **span, rooms=rooms, after=False)
     items = []
     for event in events:
         segment = newly_closed(event, after=after[event.room_id], before=before[event.room_id])
         if segment is None:
             continue
-        items.append(
-            ImpactItem(
-                kind=KIND,
-                id=event.pk,
-                room_id=event.room_id,
-                starts_at=event.starts_at.astimezone(zone),
-                ends_at=event.ends_at.astimezone(zone),
-                label=event_label(event, zone),
-                reason=_reason(segment),
-            )
-        )
+        items.append(_item(event, zone, _reason(segment)))
     return items
 
 
-def keep(items: list[ImpactItem], *, change: SceneChange, user) -> None:
+def keep(items: list[ImpactItem], *, change: Change, user) -> None:
     """The events stay published as exceptions to the new rules: nothing to change."""
     logger.info(
-        "scene %r at venue %s: user %s kept events %s as exceptions",
-        change.scene_name,
+        "%s at venue %s: user %s kept events %s as exceptions",
+        change.what(),
         change.venue.pk,
         getattr(user, "pk", None),
         [item.id for item in items],
@@ -155,9 +172,7 @@ def cancel_reason(message: str) -> str:
     return reason
 
 
-def cancel(
-    items: list[ImpactItem], *, change: SceneChange, user, message: str
-) -> list[CancelResult]:
+def cancel(items: list[ImpactItem], *, change: Change, user, message: str) -> list[CancelResult]:
     """Cancel each event with ``message`` as the reason; registrants are told (notices)."""
     reason = cancel_reason(message)
     events = Event.objects.select_related("venue").in_bulk([item.id for item in items])
@@ -168,8 +183,8 @@ def cancel(
             continue
         results.append(event_cancel(user=user, event=event, reason=reason))
     logger.info(
-        "scene %r at venue %s: user %s cancelled events %s, %s residents notified",
-        change.scene_name,
+        "%s at venue %s: user %s cancelled events %s, %s residents notified",
+        change.what(),
         change.venue.pk,
         getattr(user, "pk", None),
         [e.pk for r in results for e in r.events],
@@ -178,9 +193,6 @@ def cancel(
     return results
 
 
-def default_message(change: SceneChange) -> str:
+def default_message(change: Change) -> str:
     """The reason residents read when the operator writes none."""
-    return _("%(venue)s调整了“%(scene)s”的安排") % {
-        "venue": change.venue.name,
-        "scene": change.scene_name,
-    }
+    return _("%(venue)s调整了%(what)s") % {"venue": change.venue.name, "what": change.what()}

@@ -226,15 +226,19 @@ def venue_timelines(
     end: dt.date,
     rooms: Iterable[Room] | None = None,
     entries: list[SceneEntry] | None = None,
+    hours: HoursRules | None = None,
 ) -> dict[int, list[Segment]]:
     """Timelines of all the venue's rooms (or ``rooms``) over the local dates [start, end).
 
     Five queries whatever the number of rooms, scenes and days: rooms, weekly hours, dated
-    exceptions, scenes, scenes' chosen rooms. ``entries`` replaces the saved scenes (the
-    impact check uses it to see a venue as it would be after a change).
+    exceptions, scenes, scenes' chosen rooms. ``entries`` replaces the saved scenes and
+    ``hours`` the saved opening hours (the impact check uses them to see a venue as it
+    would be after a change).
     """
     rooms = list(rooms) if rooms is not None else None
-    ctx = load_venue_data(venue=venue, start=start, end=end, rooms=rooms, entries=entries)
+    ctx = load_venue_data(
+        venue=venue, start=start, end=end, rooms=rooms, entries=entries, hours=hours
+    )
     return {room.pk: _timeline(ctx, room) for room in ctx.rooms}
 
 

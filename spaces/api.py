@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from spaces import presenters, selectors, services
+from spaces.calendar import provisional_note
 from spaces.models import Community, Photo, Room
 from spaces.schemas import (
     ExceptionIn,
@@ -15,6 +16,7 @@ from spaces.schemas import (
     HoursIn,
     HoursOut,
     HoursRuleOut,
+    OnConflict,
     PhotoOut,
     RoomIn,
     RoomOut,
@@ -75,6 +77,10 @@ def get_venue_hours(
         "room_id": room,
         "time_zone": venue.time_zone,
         "days": [presenters.day_payload(d) for d in days],
+        "notes": [
+            provisional_note(year)
+            for year in sorted({d.date.year for d in days if not d.announced})
+        ],
     }
 
 
@@ -115,9 +121,18 @@ def update_room(request: HttpRequest, room_id: int, payload: RoomPatch):
 
 
 @router.delete("/rooms/{room_id}", response={204: None})
-def delete_room(request: HttpRequest, room_id: int):
+def delete_room(
+    request: HttpRequest,
+    room_id: int,
+    on_conflict: OnConflict = "ask",
+    cancel_message: str = "",
+):
+    """Delete a room. 409 room_affects_bookings lists published events still to come in
+    it (under ``affected``); send again with on_conflict "cancel" to cancel them first."""
     room = selectors.room_get(room_id=room_id)
-    services.room_delete(user=request.user, room=room)
+    services.room_delete(
+        user=request.user, room=room, on_conflict=on_conflict, message=cancel_message
+    )
     return Status(204, None)
 
 
@@ -125,18 +140,47 @@ def _rules(payload: HoursIn) -> list[services.HoursRule]:
     return [services.HoursRule(**r.dict()) for r in payload.rules]
 
 
+def _rule_out(row) -> dict:
+    return {
+        "day": row.day,
+        "opens": row.opens,
+        "closes": row.closes,
+        "overnight": row.overnight,
+        "closed": row.opens is None,
+    }
+
+
 @router.put("/venues/{venue_id}/hours", response=list[HoursRuleOut])
 def set_venue_hours(request: HttpRequest, venue_id: int, payload: HoursIn):
-    """Replace the venue's weekly rules (day 7 = special hours during holiday breaks)."""
+    """Replace the venue's weekly rules (day 7 = special hours during holiday breaks).
+
+    409 hours_affect_bookings when the new hours close time a published event needs
+    (listed under ``affected``); send it again with on_conflict "keep" or "cancel"."""
     venue = selectors.venue_get(venue_id=venue_id, published_only=False)
-    return services.hours_set(user=request.user, venue=venue, rules=_rules(payload))
+    rows = services.hours_set(
+        user=request.user,
+        venue=venue,
+        rules=_rules(payload),
+        on_conflict=payload.on_conflict,
+        message=payload.cancel_message,
+    )
+    return [_rule_out(r) for r in rows]
 
 
 @router.put("/rooms/{room_id}/hours", response=list[HoursRuleOut])
 def set_room_hours(request: HttpRequest, room_id: int, payload: HoursIn):
-    """Replace a room's own weekly rules; an empty list makes it follow the venue again."""
+    """Replace a room's own weekly rules: a day with intervals narrows the venue's, a day
+    with ``closed`` is closed, a day left out follows the venue (an empty list: every day)."""
     room = selectors.room_get(room_id=room_id)
-    return services.hours_set(user=request.user, venue=room.venue, room=room, rules=_rules(payload))
+    rows = services.hours_set(
+        user=request.user,
+        venue=room.venue,
+        room=room,
+        rules=_rules(payload),
+        on_conflict=payload.on_conflict,
+        message=payload.cancel_message,
+    )
+    return [_rule_out(r) for r in rows]
 
 
 @router.put("/venues/{venue_id}/exceptions", response=ExceptionOut)
@@ -150,6 +194,8 @@ def set_exception(request: HttpRequest, venue_id: int, payload: ExceptionIn):
         date=payload.date,
         reason=payload.reason,
         intervals=[(i.opens, i.closes, i.overnight) for i in payload.intervals],
+        on_conflict=payload.on_conflict,
+        message=payload.cancel_message,
     )
     return {
         "date": payload.date,
@@ -164,10 +210,24 @@ def set_exception(request: HttpRequest, venue_id: int, payload: ExceptionIn):
 
 
 @router.delete("/venues/{venue_id}/exceptions/{date}", response={204: None})
-def delete_exception(request: HttpRequest, venue_id: int, date: dt.date, room: int | None = None):
+def delete_exception(
+    request: HttpRequest,
+    venue_id: int,
+    date: dt.date,
+    room: int | None = None,
+    on_conflict: OnConflict = "ask",
+    cancel_message: str = "",
+):
     venue = selectors.venue_get(venue_id=venue_id, published_only=False)
     room_obj = get_object_or_404(Room, pk=room, venue=venue) if room else None
-    services.exception_delete(user=request.user, venue=venue, date=date, room=room_obj)
+    services.exception_delete(
+        user=request.user,
+        venue=venue,
+        date=date,
+        room=room_obj,
+        on_conflict=on_conflict,
+        message=cancel_message,
+    )
     return Status(204, None)
 
 

@@ -12,8 +12,12 @@ about days. Per the State Council's notices (as recorded by ``holidays.China``):
   statutory holiday, weekends inside it included (2026-10-01..10-07).
 
 A year whose notice the package does not have yet (no make-up days and no substituted
-days) is *unannounced*: it has plain weekends and no statutory holidays at all, so the UI
-can say "2027年节假日安排尚未公布，按普通周末计算" instead of guessing.
+days) is *unannounced*. It still has the holidays fixed by law (New Year's Day, Spring
+Festival, Qingming, Labour Day, Dragon Boat, Mid-Autumn, National Day, as the package
+computes them without a notice); its breaks are those days plus the weekends next to
+them, and it has no make-up days. Every DayInfo of such a year says ``announced=False``,
+so pages and the API can say the hours are provisional
+("2027年安排尚未公布，以下按法定节日暂定").
 
 Data is computed once per year (and per display language for the names) and cached.
 """
@@ -27,6 +31,7 @@ from functools import lru_cache
 
 import holidays
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 __all__ = [
     "MAX_DATE",
@@ -36,6 +41,7 @@ __all__ = [
     "days_info",
     "holiday_break",
     "is_year_announced",
+    "provisional_note",
     "unannounced_years",
 ]
 
@@ -128,7 +134,9 @@ def _year_base(year: int) -> _YearBase:
     substituted = {off for off in pairs.values() if off.year == year}
     announced = bool(makeup_days or substituted)
     if not announced:
-        return _YearBase(announced=False, holidays=frozenset(), makeup={})
+        # The days fixed by law, without the notice's substitutions or make-up days.
+        plain = _package_calendar((year,), "zh_CN", False)
+        return _YearBase(announced=False, holidays=frozenset(plain), makeup={})
     makeup = {}
     for d in makeup_days:
         day_off = pairs.get(d)
@@ -162,16 +170,16 @@ def _break_names(year: int, language: str) -> dict[dt.date, str]:
     "休息日（由 … 调休）", which reads badly as a heading for the whole break.
     """
     base = _year_base(year)
-    if not base.announced:
-        return {}
     plain = _package_calendar((year,), language, False)
+    if not base.announced:
+        return dict(plain.items())
     substituted = set(_substitution_pairs(_package_calendar((year,), "zh_CN", False)).values())
     return {d: name for d, name in plain.items() if d not in substituted}
 
 
 def _all_names(year: int, language: str) -> dict[dt.date, str]:
     if not _year_base(year).announced:
-        return {}
+        return _break_names(year, language)
     return dict(_package_calendar((year,), language, True).items())
 
 
@@ -194,7 +202,7 @@ def _break_name(first: dt.date, last: dt.date, language: str) -> str | None:
 
 def _breaks_around(year: int) -> list[tuple[dt.date, dt.date]]:
     """Holiday breaks overlapping ``year``, found as runs of non-working days."""
-    if not any(_year_base(y).announced for y in (year - 1, year, year + 1)):
+    if not any(_year_base(y).holidays for y in (year - 1, year, year + 1)):
         return []
     start = dt.date(year, 1, 1) - dt.timedelta(days=_MAX_BREAK_DAYS)
     end = dt.date(year, 12, 31) + dt.timedelta(days=_MAX_BREAK_DAYS)
@@ -277,6 +285,11 @@ def days_info(start: dt.date, end: dt.date) -> list[DayInfo]:
 def is_year_announced(year: int) -> bool:
     """Whether the package has the State Council's holiday notice for ``year``."""
     return _year_base(year).announced
+
+
+def provisional_note(year: int) -> str:
+    """What pages and the API say above dates of a year not announced yet."""
+    return _("%(year)s年安排尚未公布，以下按法定节日暂定。") % {"year": year}
 
 
 def unannounced_years(start: dt.date, end: dt.date) -> list[int]:

@@ -21,6 +21,15 @@ _INTERVAL = re.compile(
 )
 
 
+# Words an operator (or an import file) writes for a day closed on purpose; a blank room
+# day means "no rule of its own: follow the venue".
+CLOSED_WORDS = frozenset({"closed", "休息", "关闭", "闭馆", "休馆", "不开放"})
+
+
+def is_closed_text(text: str) -> bool:
+    return text.strip().lower() in CLOSED_WORDS
+
+
 def parse_intervals(text: str) -> list[tuple[dt.time, dt.time, bool]]:
     """Parse "09:00-12:00, 14:00-次日02:00" into (opens, closes, overnight) triples.
 
@@ -122,25 +131,97 @@ DAY_LABELS = [
 ]
 
 
-class WeeklyHoursForm(NoLabelSuffixMixin, forms.Form):
-    """One text field per day; an empty day is closed."""
+class ImpactChoiceMixin:
+    """The keep / cancel choice, added once a change turns out to close time that
+    published events (or bookings) need: the service answered ImpactConflict and the view
+    called ``ask_about(items)``; a re-submission carries the operator's choice."""
 
-    def __init__(self, *args, **kwargs):
+    affected_heading = gettext_lazy("受影响的活动")
+
+    def keep_impact_choice(self) -> None:
+        """Call last in ``__init__``: a re-submission after the question keeps its fields."""
+        if self.is_bound and self.data.get("on_conflict"):
+            self._add_impact_fields()
+
+    def _add_impact_fields(self) -> None:
+        self.fields["on_conflict"] = forms.ChoiceField(
+            label=gettext_lazy("如何处理"),
+            choices=[
+                ("keep", gettext_lazy("保留这些活动（作为例外）")),
+                ("cancel", gettext_lazy("取消这些活动并通知报名的居民")),
+            ],
+            widget=forms.RadioSelect,
+        )
+        self.fields["cancel_message"] = forms.CharField(
+            label=gettext_lazy("给居民的说明"),
+            max_length=200,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=gettext_lazy(
+                "取消时，这段说明会作为活动的取消原因显示在活动页面上；留空则说明场馆调整了安排。"
+            ),
+        )
+
+    def ask_about(self, items) -> None:
+        """Word the choice for what is affected (``items``: spaces.impact.ImpactItem)."""
+        if "on_conflict" not in self.fields:
+            self._add_impact_fields()
+        kinds = {item.kind for item in items}
+        if kinds == {"event"}:
+            return
+        if "event" in kinds:
+            self.affected_heading = _("受影响的预约和活动")
+            choices = [("keep", _("全部保留（作为例外）")), ("cancel", _("全部取消并通知居民"))]
+        else:
+            self.affected_heading = _("受影响的预约")
+            choices = [
+                ("keep", _("保留这些预约（作为例外）")),
+                ("cancel", _("取消这些预约并通知居民")),
+            ]
+        self.fields["on_conflict"].choices = choices
+
+    def impact_params(self) -> dict:
+        """``on_conflict`` and ``message`` for the service: "ask" until a choice is made."""
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "on_conflict": data.get("on_conflict") or "ask",
+            "message": data.get("cancel_message") or "",
+        }
+
+
+class WeeklyHoursForm(ImpactChoiceMixin, NoLabelSuffixMixin, forms.Form):
+    """One text field per day. For the venue an empty day is closed; for a room an empty
+    day follows the venue and a closed word ("休息", "关闭", "closed") closes it."""
+
+    def __init__(self, *args, for_room: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.for_room = for_room
         for day, label in enumerate(DAY_LABELS):
+            help_text = None
+            if day == 7:
+                help_text = (
+                    gettext_lazy("填“休息”：每个节假日都关闭；时段仅在节假日政策为“特殊时间”时使用")
+                    if for_room
+                    else gettext_lazy("仅在节假日政策为“特殊时间”时使用")
+                )
             self.fields[f"day_{day}"] = forms.CharField(
-                label=label,
-                required=False,
-                help_text=(gettext_lazy("仅在节假日政策为“特殊时间”时使用") if day == 7 else None),
+                label=label, required=False, help_text=help_text
             )
+        self.keep_impact_choice()
 
     def rules(self):
         from spaces.services import HoursRule
 
         rules, index = [], {}
         for day in range(8):
+            text = self.cleaned_data.get(f"day_{day}", "")
+            if is_closed_text(text):
+                if self.for_room:
+                    index[len(rules)] = f"day_{day}"
+                    rules.append(HoursRule(day=day, closed=True))
+                continue
             try:
-                parsed = parse_intervals(self.cleaned_data.get(f"day_{day}", ""))
+                parsed = parse_intervals(text)
             except forms.ValidationError as exc:
                 self.add_error(f"day_{day}", exc)
                 continue
@@ -150,7 +231,20 @@ class WeeklyHoursForm(NoLabelSuffixMixin, forms.Form):
         return rules, index
 
 
-class ExceptionForm(NoLabelSuffixMixin, forms.Form):
+def hours_initial(rows) -> dict:
+    """The hours form's initial text per day: intervals, or the closed word for a room's
+    day closed by its own rule."""
+    initial = {}
+    for day in range(8):
+        mine = [r for r in rows if r.day == day]
+        if any(r.opens is None for r in mine):
+            initial[f"day_{day}"] = pgettext("a room day closed by its own rule", "休息")
+        else:
+            initial[f"day_{day}"] = format_intervals(mine)
+    return initial
+
+
+class ExceptionForm(ImpactChoiceMixin, NoLabelSuffixMixin, forms.Form):
     date = forms.DateField(
         label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -167,9 +261,11 @@ class ExceptionForm(NoLabelSuffixMixin, forms.Form):
     def __init__(self, *args, rooms=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["room"].choices = [("", _("整个场馆"))] + [(r.pk, r.name) for r in rooms]
+        self.keep_impact_choice()
 
     def clean_hours(self):
-        return parse_intervals(self.cleaned_data.get("hours", ""))
+        text = self.cleaned_data.get("hours", "")
+        return [] if is_closed_text(text) else parse_intervals(text)
 
 
 class PhotoForm(NoLabelSuffixMixin, forms.Form):

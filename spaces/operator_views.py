@@ -24,9 +24,10 @@ from spaces.forms import (
     RoomForm,
     VenueForm,
     WeeklyHoursForm,
-    format_intervals,
+    hours_initial,
 )
 from spaces.geocoding import geocoder_configured
+from spaces.impact import ImpactConflict
 from spaces.models import OpeningException, Photo, Room, Venue
 from spaces.permissions import venue_can_operate, venues_operated_by
 
@@ -128,10 +129,20 @@ def rooms(request, venue):
 
 @operator_view
 def room_edit(request, venue, room):
+    delete_conflict = None
     if request.method == "POST" and request.POST.get("action") == "delete":
-        services.room_delete(user=request.user, room=room)
-        messages.success(request, _("功能室已删除。"))
-        return redirect("spaces:operate-rooms", venue_id=venue.pk)
+        try:
+            services.room_delete(
+                user=request.user,
+                room=room,
+                on_conflict=request.POST.get("on_conflict") or "ask",
+                message=request.POST.get("cancel_message", ""),
+            )
+        except ImpactConflict as exc:
+            delete_conflict = exc
+        else:
+            messages.success(request, _("功能室已删除。"))
+            return redirect("spaces:operate-rooms", venue_id=venue.pk)
     initial = {
         "name": room.name,
         "capacity": room.capacity,
@@ -140,8 +151,8 @@ def room_edit(request, venue, room):
         "is_bookable": room.is_bookable,
         "order": room.order,
     }
-    form = RoomForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = RoomForm(None if delete_conflict else request.POST or None, initial=initial)
+    if request.method == "POST" and not delete_conflict and form.is_valid():
         try:
             services.room_update(user=request.user, room=room, **form.cleaned_data)
         except DomainError as exc:
@@ -149,21 +160,49 @@ def room_edit(request, venue, room):
         else:
             messages.success(request, _("功能室已保存。"))
             return redirect("spaces:operate-room", room_id=room.pk)
-    return _render(request, "room.html", venue, form=form, room=room)
+    return _render(
+        request,
+        "room.html",
+        venue,
+        form=form,
+        room=room,
+        delete_message=delete_conflict.message if delete_conflict else "",
+        delete_affected=delete_conflict.items if delete_conflict else [],
+    )
+
+
+def _settle(form, call) -> list:
+    """Run a write that may close time promised to residents; on ImpactConflict put the
+    question on the form (keep / cancel) and return the affected items."""
+    try:
+        call(**form.impact_params())
+    except ImpactConflict as exc:
+        form.add_error(None, str(exc.message))
+        form.ask_about(exc.items)
+        return exc.items
+    return []
 
 
 @operator_view
 def hours_edit(request, venue, room=None):
     room_id = request.POST.get("room") or request.GET.get("room")
     room = get_object_or_404(Room, pk=room_id, venue=venue) if room_id else None
-    rows = venue.hours.filter(room=room)
-    initial = {f"day_{d}": format_intervals([r for r in rows if r.day == d]) for d in range(8)}
-    form = WeeklyHoursForm(request.POST or None, initial=initial)
+    form = WeeklyHoursForm(
+        request.POST or None,
+        initial=hours_initial(venue.hours.filter(room=room)),
+        for_room=room is not None,
+    )
+    affected: list = []
     if request.method == "POST" and form.is_valid():
         rules, index = form.rules()
         if not form.errors:
             try:
-                services.hours_set(user=request.user, venue=venue, room=room, rules=rules)
+                affected = _settle(
+                    form,
+                    lambda **impact: services.hours_set(
+                        user=request.user, venue=venue, room=room, rules=rules, **impact
+                    ),
+                )
             except DomainError as exc:
                 field_map = {f"rules.{i}": name for i, name in index.items()}
                 field_map.update(
@@ -175,9 +214,10 @@ def hours_edit(request, venue, room=None):
                 )
                 add_domain_error(form, exc, field_map=field_map)
             else:
-                messages.success(request, _("开放时间已保存。"))
-                url = f"{request.path}?room={room.pk}" if room else request.path
-                return redirect(url)
+                if not affected:
+                    messages.success(request, _("开放时间已保存。"))
+                    url = f"{request.path}?room={room.pk}" if room else request.path
+                    return redirect(url)
     return _render(
         request,
         "hours.html",
@@ -186,6 +226,7 @@ def hours_edit(request, venue, room=None):
         room=room,
         rooms=venue.rooms.all(),
         room_hidden=[("room", room.pk)] if room else [],
+        affected=affected,
     )
 
 
@@ -194,31 +235,61 @@ def exceptions(request, venue):
     rooms = list(venue.rooms.all())
     if request.method == "POST" and request.POST.get("action") == "delete":
         row = get_object_or_404(OpeningException, pk=request.POST.get("id"), venue=venue)
-        services.exception_delete(user=request.user, venue=venue, date=row.date, room=row.room)
+        try:
+            services.exception_delete(
+                user=request.user,
+                venue=venue,
+                date=row.date,
+                room=row.room,
+                on_conflict=request.POST.get("on_conflict") or "ask",
+                message=request.POST.get("cancel_message", ""),
+            )
+        except ImpactConflict as exc:
+            return _render(
+                request,
+                "exceptions.html",
+                venue,
+                form=ExceptionForm(rooms=rooms),
+                upcoming=_upcoming(venue),
+                delete_row=row,
+                delete_message=exc.message,
+                delete_affected=exc.items,
+            )
         messages.success(request, _("已删除该日期的调整。"))
         return redirect("spaces:operate-exceptions", venue_id=venue.pk)
     form = ExceptionForm(request.POST or None, rooms=rooms)
+    affected: list = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         room = next((r for r in rooms if r.pk == data["room"]), None)
         try:
-            services.exception_set(
-                user=request.user,
-                venue=venue,
-                room=room,
-                date=data["date"],
-                reason=data["reason"],
-                intervals=data["hours"],
+            affected = _settle(
+                form,
+                lambda **impact: services.exception_set(
+                    user=request.user,
+                    venue=venue,
+                    room=room,
+                    date=data["date"],
+                    reason=data["reason"],
+                    intervals=data["hours"],
+                    **impact,
+                ),
             )
         except DomainError as exc:
             add_domain_error(form, exc, field_map={f"intervals.{i}": "hours" for i in range(20)})
         else:
-            messages.success(request, _("日期调整已保存。"))
-            return redirect("spaces:operate-exceptions", venue_id=venue.pk)
-    upcoming = venue.exceptions.filter(
+            if not affected:
+                messages.success(request, _("日期调整已保存。"))
+                return redirect("spaces:operate-exceptions", venue_id=venue.pk)
+    return _render(
+        request, "exceptions.html", venue, form=form, upcoming=_upcoming(venue), affected=affected
+    )
+
+
+def _upcoming(venue):
+    return venue.exceptions.filter(
         date__gte=selectors.local_today(venue) - dt.timedelta(days=1)
     ).select_related("room")
-    return _render(request, "exceptions.html", venue, form=form, upcoming=upcoming)
 
 
 @operator_view

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -70,7 +71,11 @@ class HoursDayOut(Schema):
     intervals: list[IntervalOut]
     kind: str
     label: str | None = None
-    announced: bool = True
+    announced: bool = Field(
+        True,
+        description="False: the year's official holiday schedule is not announced yet; "
+        "the day follows the holidays fixed by law and is provisional.",
+    )
 
 
 class HoursOut(Schema):
@@ -78,6 +83,11 @@ class HoursOut(Schema):
     room_id: int | None = None
     time_zone: str
     days: list[HoursDayOut]
+    notes: list[str] = Field(
+        [],
+        description="One line per year in the range whose schedule is provisional, "
+        "e.g. 2027年安排尚未公布，以下按法定节日暂定。",
+    )
 
 
 # --- operator input -----------------------------------------------------------------
@@ -131,15 +141,31 @@ class RoomPatch(Schema):
     order: int | None = Field(None, ge=0, le=1000)
 
 
+OnConflict = Literal["ask", "keep", "cancel"]
+ON_CONFLICT_HELP = (
+    "What to do with published events (and bookings) whose time the change closes: "
+    '"ask" answers 409 hours_affect_bookings listing them under "affected"; "keep" keeps '
+    'them as exceptions; "cancel" cancels them and tells residents cancel_message.'
+)
+
+
 class HoursRuleIn(Schema):
     day: int = Field(..., ge=0, le=7, description="0-6 Monday-Sunday; 7 = holiday special hours")
-    opens: dt.time
-    closes: dt.time
+    opens: dt.time | None = Field(None, description="Left out with closes when closed is true")
+    closes: dt.time | None = None
     overnight: bool = False
+    closed: bool = Field(
+        False,
+        description="A room's day closed by its own rule (day 7: closed during every "
+        "holiday break). A room day with no rule at all follows the venue; a venue's "
+        "days without intervals are closed anyway.",
+    )
 
 
 class HoursIn(Schema):
     rules: list[HoursRuleIn]
+    on_conflict: OnConflict = Field("ask", description=ON_CONFLICT_HELP)
+    cancel_message: str = Field("", max_length=200)
 
 
 class HoursRuleOut(HoursRuleIn):
@@ -159,6 +185,8 @@ class ExceptionIn(Schema):
     intervals: list[ExceptionIntervalIn] = Field(
         [], description="Empty = closed all day; otherwise the special hours."
     )
+    on_conflict: OnConflict = Field("ask", description=ON_CONFLICT_HELP)
+    cancel_message: str = Field("", max_length=200)
 
 
 class ExceptionOut(Schema):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from linli.errors import DomainError
 from spaces import presenters, selectors
+from spaces.calendar import provisional_note
 from spaces.extensions import render_venue_panels
 from spaces.models import VenueKind
 
@@ -70,7 +71,10 @@ def venue_detail(request: HttpRequest, venue_id: int) -> HttpResponse:
         "venue": venue,
         "today": page.today,
         "days": days,
-        "unannounced": sorted({d.date.year for d in days if not getattr(d, "announced", True)}),
+        "provisional_notes": [
+            provisional_note(year)
+            for year in sorted({d.date.year for d in days if not getattr(d, "announced", True)})
+        ],
         "week_start": start,
         "prev_week": start - dt.timedelta(days=7),
         "next_week": start + dt.timedelta(days=7),

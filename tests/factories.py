@@ -101,6 +101,14 @@ def weekly_hours(venue, opens=dt.time(9, 0), closes=dt.time(21, 0), days=range(7
     ]
 
 
+def closed_days(room, days):
+    """Close a room on ``days`` by its own rule (rather than following its venue)."""
+    return [
+        OpeningHours.objects.create(venue=room.venue, room=room, day=d, opens=None, closes=None)
+        for d in days
+    ]
+
+
 def make_scene(venue, *, kind="public", rooms=(), **fields):
     """A scene with the kind's default booking rules; 09:00-18:00 from 2026-01-01 unless told."""
     from scenes.booking_rules import kind_defaults

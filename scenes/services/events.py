@@ -20,6 +20,7 @@ from linli.errors import Conflict, DomainError, NotFound
 from linli.text import join_clauses
 from scenes.models import Event, EventRegistration, EventSeries, Group, SceneKind
 from scenes.selectors.groups import group_can_book_at
+from spaces.locks import venue_lock
 from spaces.models import Room, Venue
 from spaces.permissions import venue_require_operator
 
@@ -210,12 +211,15 @@ def event_publish(
     occurrences = weekly_occurrences(starts_at=starts_at, ends_at=ends_at, weeks=weeks, zone=zone)
     first_day = _local(occurrences[0][0], zone).date()
     last_day = _local(occurrences[-1][1], zone).date() + dt.timedelta(days=1)
-    # One pass over the whole range, not one per week: hours for "is it open", the scene
-    # timeline for closed scenes and for the scene each event belongs to.
-    intervals = open_intervals(venue=venue, room=room, start=first_day, end=last_day)
-    timeline = room_timeline(room=room, start=first_day, end=last_day)
-    now = timezone.now()
     with transaction.atomic():
+        # Lock first, then read what the decision depends on: a concurrent hours change,
+        # scene or event at this venue waits, so the checks below see the final state.
+        locked = venue_lock(venue)
+        now = timezone.now()
+        # One pass over the whole range, not one per week: hours for "is it open", the
+        # scene timeline for closed scenes and for the scene each event belongs to.
+        intervals = open_intervals(venue=locked, room=room, start=first_day, end=last_day)
+        timeline = room_timeline(room=room, start=first_day, end=last_day)
         problems: list[tuple[int, dt.datetime, Problem]] = []
         scenes = []
         for week, (s, e) in enumerate(occurrences, start=1):
@@ -291,6 +295,7 @@ def event_cancel(
     )
     now = timezone.now()
     with transaction.atomic():
+        venue_lock(event.venue_id)
         event = locked_event(event)
         if event.status == Event.Status.CANCELLED:
             raise Conflict(_("该活动已取消。"), code="event_cancelled")

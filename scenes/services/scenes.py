@@ -24,6 +24,7 @@ from scenes.models import DayFilter, Scene
 from scenes.occurrences import Overlap, SceneEntry, entry_for, find_overlap
 from scenes.resolution import load_entries
 from scenes.rules import validate_scene
+from spaces.locks import venue_lock
 from spaces.models import Room, Venue
 from spaces.permissions import venue_require_operator
 
@@ -136,10 +137,6 @@ def _saved(scene: Scene) -> Scene:
     return saved
 
 
-def _lock(venue: Venue) -> None:
-    Venue.objects.select_for_update().filter(pk=venue.pk).first()
-
-
 def _save(scene: Scene, rooms: list[Room] | None) -> Scene:
     try:
         with transaction.atomic():
@@ -168,7 +165,7 @@ def scene_create(
     """
     venue_require_operator(user=user, venue=venue)
     _check_fields(fields)
-    _lock(venue)
+    venue_lock(venue)
     rooms = _rooms_of(venue, rooms)
     values = {
         "weekdays": ALL_WEEKDAYS,
@@ -208,7 +205,7 @@ def scene_update(
     venue = scene.venue
     venue_require_operator(user=user, venue=venue)
     _check_fields(changes)
-    _lock(venue)
+    venue_lock(venue)
     saved = _saved(scene)
     before = entry_for(saved)
     draft = copy.copy(saved)
@@ -240,7 +237,7 @@ def scene_update(
 def scene_delete(*, user, scene: Scene, on_conflict: str = "ask", message: str = "") -> None:
     venue = scene.venue
     venue_require_operator(user=user, venue=venue)
-    _lock(venue)
+    venue_lock(venue)
     saved = _saved(scene)
     settle_impact(
         change=SceneChange(venue=venue, before=entry_for(saved), after=None),

@@ -7,9 +7,10 @@ For a local date D the venue's hours come from, in order of precedence:
 3. if D is a make-up working day: the rules of the weekday it makes up for;
 4. otherwise the rules of D's weekday.
 
-A room with no rules of its own follows the venue. A room with rules of its own is open
-only when both the venue and its own rules (chosen for D as above, using its day-7 rules
-under "special" when it has any, else its weekday rules) say open. A room's own dated
+On a day without a rule of its own a room follows the venue. On a day with one (chosen
+for D as above: its day-7 rule during a break when that closes the room, or under
+"special"; else its weekday rule) it is open only when both the venue and its own rule
+say open; a room day closed by its own rule is closed. A room's own dated
 exceptions are the most specific rule there is: on that date they alone decide the room's
 hours. Venue exceptions apply to every room.
 
@@ -77,17 +78,23 @@ def _venue_plan(rules: HoursRules, info: DayInfo) -> _Plan:
     return _Plan(weekly.get(weekday, ()), DayKind.REGULAR, "", "")
 
 
-def _room_own_spans(own: dict[int, tuple[Span, ...]], policy: str, info: DayInfo):
+def _room_own_spans(
+    own: dict[int, tuple[Span, ...]], policy: str, info: DayInfo
+) -> tuple[Span, ...] | None:
+    """The room's own spans for the day; () closed by its own rule; None: no rule of its
+    own that day, so it follows the venue."""
     weekday = info.date.weekday()
     if info.in_holiday_break:
-        # The venue side already closes the break under "closed"; should a venue
-        # exception open it, the room keeps to its ordinary weekday rules.
-        if policy == HolidayPolicy.SPECIAL and OpeningHours.HOLIDAY in own:
-            return own[OpeningHours.HOLIDAY]
-        return own.get(weekday, ())
+        holiday = own.get(OpeningHours.HOLIDAY)
+        # "Closed during holiday breaks" holds under every policy; special hours only
+        # under "special". Should a venue exception open a break under "closed", the room
+        # keeps to its ordinary weekday rules.
+        if holiday == () or (policy == HolidayPolicy.SPECIAL and holiday is not None):
+            return holiday
+        return own.get(weekday)
     if info.is_makeup_workday and info.makeup_weekday is not None:
-        return own.get(info.makeup_weekday, ())
-    return own.get(weekday, ())
+        return own.get(info.makeup_weekday)
+    return own.get(weekday)
 
 
 def _to_utc(day: dt.date, span: Span, zone: ZoneInfo) -> Pair | None:
@@ -178,21 +185,22 @@ def resolve(*, rules: HoursRules, room: Room | None, start: dt.date, end: dt.dat
         for info in infos
         if (exc := rules.room_exceptions.get((room.pk, info.date))) is not None
     }
-    own = rules.room_weekly.get(room.pk)
-    if own:
-        policy = rules.venue.holiday_policy
+    own = rules.room_weekly.get(room.pk) or {}
+    policy = rules.venue.holiday_policy
+    own_days = {
+        info.date: spans
+        for info in infos
+        if info.date not in room_days and (spans := _room_own_spans(own, policy, info)) is not None
+    }
+    # Days without a rule of the room's own follow the venue; on the others the room is
+    # open only where both are (its overnight spans meet the venue's next morning).
+    pairs = [
+        p for d, ps in venue_pairs.items() if d not in room_days and d not in own_days for p in ps
+    ]
+    if own_days:
         venue_open = merge([p for ps in venue_pairs.values() for p in ps])
-        room_open = merge(
-            [
-                p
-                for info in infos
-                if info.date not in room_days
-                for p in _pairs(info.date, _room_own_spans(own, policy, info), zone)
-            ]
-        )
-        pairs = intersect(venue_open, room_open)
-    else:
-        pairs = [p for d, ps in venue_pairs.items() if d not in room_days for p in ps]
+        room_open = merge([p for d, spans in own_days.items() for p in _pairs(d, spans, zone)])
+        pairs.extend(intersect(venue_open, room_open))
     for d, exc in room_days.items():
         plans[d] = _exception_plan(exc)
         pairs.extend(_pairs(d, exc.spans, zone))

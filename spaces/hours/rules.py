@@ -40,7 +40,8 @@ class HoursRules:
 
     ``weekly[day]`` holds venue-level spans for day 0-6 (Monday-Sunday) and 7 (holiday
     special hours); ``room_weekly[room_id][day]`` the same for rooms with rules of their
-    own. Exceptions are loaded for [exceptions_from, exceptions_until] (inclusive); None
+    own, where a day present with no spans is closed by the room's rule and a day absent
+    follows the venue. Exceptions are loaded for [exceptions_from, exceptions_until] (inclusive); None
     on both means all of them.
     """
 
@@ -92,11 +93,13 @@ def _group(venue: Venue, hours, exceptions) -> HoursRules:
     weekly: dict[int, list[Span]] = defaultdict(list)
     room_weekly: dict[int, dict[int, list[Span]]] = defaultdict(lambda: defaultdict(list))
     for row in hours:
-        span = Span(row.opens, row.closes, row.overnight)
         if row.room_id is None:
-            weekly[row.day].append(span)
-        else:
-            room_weekly[row.room_id][row.day].append(span)
+            if row.opens is not None:
+                weekly[row.day].append(Span(row.opens, row.closes, row.overnight))
+            continue
+        day = room_weekly[row.room_id][row.day]  # a closed row leaves the day empty
+        if row.opens is not None:
+            day.append(Span(row.opens, row.closes, row.overnight))
     rules.weekly = {day: tuple(sorted(spans)) for day, spans in weekly.items()}
     rules.room_weekly = {
         room_id: {day: tuple(sorted(spans)) for day, spans in days.items()}

@@ -8,6 +8,7 @@ issues no writes at all and every id stays as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from typing import Any
@@ -21,6 +22,7 @@ from spaces.importer.fields import Reader
 from spaces.importer.intervals import ExceptionSpec
 from spaces.importer.records import CommunitySpec, RoomSpec, VenueSpec
 from spaces.importer.report import COMMUNITY, ROOM, VENUE, ImportReport, Loc
+from spaces.locks import venue_lock
 from spaces.models import Community, OpeningException, OpeningHours, Room, Venue
 from spaces.services import HoursRule
 
@@ -153,13 +155,22 @@ class Writer:
     ) -> list[str]:
         if rules is None:
             return []
+        venue_lock(venue)
         existing = {
-            HoursRule(day=r.day, opens=r.opens, closes=r.closes, overnight=r.overnight): r.pk
+            HoursRule(
+                day=r.day,
+                opens=r.opens,
+                closes=r.closes,
+                overnight=r.overnight,
+                closed=r.opens is None,
+            ): r.pk
             for r in OpeningHours.objects.filter(venue=venue, room=room)
         }
         wanted = set(rules)
         stale = [pk for rule, pk in existing.items() if rule not in wanted]
-        fresh = sorted(wanted - set(existing), key=lambda r: (r.day, r.opens))
+        fresh = sorted(
+            wanted - set(existing), key=lambda r: (r.day, r.closed, r.opens or dt.time(0))
+        )
         if not stale and not fresh:
             return []
         # Delete first: the new Tuesday 09:00 row may share (day, opens) with an old one.
@@ -182,6 +193,7 @@ class Writer:
     ) -> list[str]:
         if not specs:
             return []
+        venue_lock(venue)
         existing: dict[Any, list[OpeningException]] = defaultdict(list)
         for row in OpeningException.objects.filter(
             venue=venue, room=room, date__in=[s.date for s in specs]

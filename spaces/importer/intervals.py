@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from linli.dates import WEEKDAYS_LONG, time_range
-from spaces.forms import format_interval_input, parse_intervals
+from spaces.forms import format_interval_input, is_closed_text, parse_intervals
 from spaces.hours import day_interval_problems
 from spaces.importer.fields import MISSING, Reader
 from spaces.importer.report import Loc
@@ -72,9 +72,18 @@ def _parse_one(reader: Reader, loc: Loc, field: str, text: Any) -> Triple | None
     return parsed[0]
 
 
+def is_closed_value(value: Any) -> bool:
+    """``""``, ``[]`` or a closed word ("closed", "休息"): the day is closed on purpose."""
+    if isinstance(value, str):
+        return not value.strip() or is_closed_text(value)
+    return value == []
+
+
 def read_intervals(reader: Reader, loc: Loc, field: str, value: Any) -> list[tuple[int, Triple]]:
     """``"09:00-12:00, 14:00-次日02:00"`` or a list of such strings, as (index, triple)
-    pairs for the intervals that parse; "" or [] is a closed day."""
+    pairs for the intervals that parse; a closed value (``is_closed_value``) gives none."""
+    if is_closed_value(value):
+        return []
     if isinstance(value, str):
         parts = [p.strip() for p in _SEPARATORS.split(value)]
         parts = [p for p in parts if p]
@@ -145,7 +154,9 @@ def read_hours(
 ) -> tuple[HoursRule, ...]:
     """The ``hours`` object as weekly rules; MISSING when the key is absent.
 
-    Days left out are closed (for a room: the room has no rules of its own that day).
+    A venue's days left out or closed have no rule (a venue is closed when it has none).
+    A room's day left out has no rule of its own (it follows the venue); a room's day
+    given as closed (``""``, ``[]``, ``"closed"``, ``"休息"``) gets a closed rule.
     ``policy`` is the venue's holiday policy, None when it is unknown because of an error.
     """
     if "hours" not in d:
@@ -159,7 +170,12 @@ def read_hours(
         if key not in HOURS_KEYS:
             continue
         field = f"hours.{key}"
-        if key == HOLIDAY_KEY and policy not in (None, HolidayPolicy.SPECIAL):
+        closes_room_in_breaks = for_room and is_closed_value(value)
+        if (
+            key == HOLIDAY_KEY
+            and policy not in (None, HolidayPolicy.SPECIAL)
+            and not (closes_room_in_breaks)
+        ):
             reader.error(
                 loc,
                 field,
@@ -192,6 +208,8 @@ def read_hours(
         if day < OpeningHours.HOLIDAY and (day + 1) % 7 in owner:
             next_day = [t for _i, t in parsed[owner[(day + 1) % 7]]]
         check_day(reader, loc, f"hours.{key}", parsed[key], next_day)
+        if for_room and is_closed_value(raw[key]):
+            rules.append(HoursRule(day=day, closed=True))
         rules.extend(
             HoursRule(day=day, opens=t[0], closes=t[1], overnight=t[2]) for _i, t in parsed[key]
         )

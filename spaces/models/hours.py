@@ -16,10 +16,13 @@ class HolidayPolicy(models.TextChoices):
 class OpeningHours(models.Model):
     """One interval of a weekly rule.
 
-    ``day`` 0-6 is Monday-Sunday; 7 means "during a holiday break" and is used only with
-    the venue's "special hours" holiday policy. With ``room`` set, the rule belongs to that
-    room: a room with rules of its own is open only when both it and its venue are open.
-    An overnight interval (closes at or before it opens) runs into the next morning.
+    ``day`` 0-6 is Monday-Sunday; 7 means "during a holiday break": the venue's day-7
+    rules are used only with its "special hours" holiday policy. With ``room`` set, the
+    rule belongs to that room: on a day with rules of its own the room is open only when
+    both it and its venue are open; on a day without, it follows the venue. A room's row
+    without times (``is_closed``) closes that day by the room's own rule (day 7: closed
+    during every holiday break, whatever the venue's policy). An overnight interval
+    (closes at or before it opens) runs into the next morning.
     """
 
     HOLIDAY = 7
@@ -32,8 +35,8 @@ class OpeningHours(models.Model):
         _("星期"),
         choices=[*weekday_choices(), (7, _("节假日"))],
     )
-    opens = models.TimeField(_("开门"))
-    closes = models.TimeField(_("关门"))
+    opens = models.TimeField(_("开门"), null=True, blank=True)
+    closes = models.TimeField(_("关门"), null=True, blank=True)
     overnight = models.BooleanField(_("跨越午夜"), default=False)
 
     class Meta:
@@ -44,7 +47,8 @@ class OpeningHours(models.Model):
             models.CheckConstraint(condition=Q(day__lte=7), name="spaces_hours_day_range"),
             models.CheckConstraint(
                 condition=(Q(overnight=False) & Q(closes__gt=F("opens")))
-                | (Q(overnight=True) & Q(closes__lte=F("opens"))),
+                | (Q(overnight=True) & Q(closes__lte=F("opens")))
+                | Q(opens__isnull=True, closes__isnull=True, overnight=False, room__isnull=False),
                 name="spaces_hours_close_after_open",
             ),
             models.UniqueConstraint(
@@ -60,7 +64,13 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.is_closed:
+            return f"{self.get_day_display()} closed"
         return f"{self.get_day_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.opens is None
 
 
 class OpeningException(models.Model):

@@ -511,3 +511,162 @@ def test_the_planner_asks_before_deleting_and_keeps_on_request(operator_client, 
     assert not Scene.objects.filter(pk=special.pk).exists()
     event.refresh_from_db()
     assert event.status == "published"
+
+
+# --- hours and exceptions go through the same providers -----------------------------------
+
+
+def _hours_rules(opens, closes, days=range(7)):
+    from spaces.services import HoursRule
+
+    return [HoursRule(day=d, opens=opens, closes=closes) for d in days]
+
+
+def test_new_hours_that_close_the_event_s_time_ask_first(operator, venue, event, registrants):
+    from spaces.models import OpeningHours
+    from spaces.services import hours_set
+
+    with pytest.raises(Conflict) as exc:
+        hours_set(user=operator, venue=venue, rules=_hours_rules(T(9), T(15)))
+    assert exc.value.code == "hours_affect_bookings"
+    assert exc.value.as_dict()["affected"] == [
+        {
+            "kind": "event",
+            "id": event.pk,
+            "room_id": event.room_id,
+            "starts_at": "2026-11-25T14:30:00+08:00",
+            "ends_at": "2026-11-25T16:00:00+08:00",
+            "label": LABEL,
+            "reason": "该时段将不在开放时间内",
+            "resident_id": None,
+        }
+    ]
+    # Nothing was written: the old hours stand.
+    assert set(OpeningHours.objects.filter(venue=venue).values_list("closes", flat=True)) == {T(21)}
+
+
+def test_hours_that_keep_the_event_open_are_not_asked_about(operator, venue, event):
+    from spaces.services import hours_set
+
+    hours_set(user=operator, venue=venue, rules=_hours_rules(T(14), T(18)))
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED
+
+
+def test_keeping_leaves_the_event_published_under_the_new_hours(operator, venue, event):
+    from spaces.services import hours_set
+
+    rows = hours_set(
+        user=operator, venue=venue, rules=_hours_rules(T(9), T(15)), on_conflict="keep"
+    )
+    assert [r.closes for r in rows] == [T(15)] * 7
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED
+
+
+def test_a_closing_exception_cancels_with_the_operator_s_message(
+    operator, venue, event, registrants
+):
+    from spaces.services import exception_set
+
+    exception_set(
+        user=operator,
+        venue=venue,
+        date=EVENT_DAY,
+        reason="设备检修",
+        on_conflict="cancel",
+        message="场馆临时检修",
+    )
+    event.refresh_from_db()
+    assert (event.status, event.cancel_reason) == (Event.Status.CANCELLED, "场馆临时检修")
+    assert set(EventRegistration.objects.filter(event=event).values_list("status", flat=True)) == {
+        "cancelled"
+    }
+
+
+def test_an_exception_on_another_day_or_room_asks_nothing(operator, venue, room, event):
+    from spaces.services import exception_set
+
+    other = RoomFactory(venue=venue, name="社区书屋")
+    exception_set(user=operator, venue=venue, date=EVENT_DAY, room=other, reason="打扫")
+    exception_set(user=operator, venue=venue, date=D(2026, 11, 26), reason="打扫")
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED
+
+
+def test_removing_special_hours_the_event_needed_asks_first(operator, venue, room, hours):
+    from spaces.services import exception_delete, exception_set
+
+    late = D(2026, 11, 27)
+    exception_set(
+        user=operator, venue=venue, date=late, reason="延长开放", intervals=[(T(9), T(23), False)]
+    )
+    [evening] = event_publish(
+        user=operator,
+        venue=venue,
+        room=room,
+        title="夜读会",
+        capacity=10,
+        starts_at=at(late, 21),
+        ends_at=at(late, 22),
+    )
+    with pytest.raises(Conflict) as exc:
+        exception_delete(user=operator, venue=venue, date=late)
+    assert exc.value.code == "hours_affect_bookings"
+    assert [i["id"] for i in exc.value.as_dict()["affected"]] == [evening.pk]
+
+
+def test_a_room_day_closed_by_its_own_rule_asks_first(operator, venue, room, event):
+    from spaces.services import HoursRule, hours_set
+
+    with pytest.raises(Conflict) as exc:
+        hours_set(user=operator, venue=venue, room=room, rules=[HoursRule(day=2, closed=True)])
+    assert exc.value.code == "hours_affect_bookings"
+    # Closing Monday instead touches nothing the event needs (it is on a Wednesday).
+    [row] = hours_set(user=operator, venue=venue, room=room, rules=[HoursRule(day=0, closed=True)])
+    assert (row.day, row.opens, row.closes, row.is_closed) == (0, None, None, True)
+
+
+def test_deleting_a_room_with_an_event_to_come_asks_and_only_cancels(
+    operator, venue, room, event, registrants
+):
+    from spaces.models import Room
+    from spaces.services import room_delete, room_update
+
+    with pytest.raises(Conflict) as asked:
+        room_delete(user=operator, room=room)
+    assert asked.value.code == "room_affects_bookings"
+    assert [(i["id"], i["reason"]) for i in asked.value.as_dict()["affected"]] == [
+        (event.pk, "该功能室将被删除")
+    ]
+    with pytest.raises(DomainError) as kept:
+        room_delete(user=operator, room=room, on_conflict="keep")
+    assert kept.value.code == "cannot_keep"
+    assert Room.objects.filter(pk=room.pk).exists()
+    # Turning bookings off does not touch events: an event needs an open room.
+    room_update(user=operator, room=room, is_bookable=False)
+    cancelled = []
+    original = event_impact.cancel
+
+    def spy(items, **kwargs):
+        results = original(items, **kwargs)
+        cancelled.extend((e.pk, e.status, e.cancel_reason) for r in results for e in r.events)
+        return results
+
+    from spaces import impact
+
+    impact.register_impact_provider(
+        "events", find=event_impact.find, keep=event_impact.keep, cancel=spy
+    )
+    try:
+        room_delete(user=operator, room=room, on_conflict="cancel", message="功能室改造")
+    finally:
+        impact.register_impact_provider(
+            "events",
+            find=event_impact.find,
+            keep=event_impact.keep,
+            cancel=event_impact.cancel,
+            default_message=event_impact.default_message,
+        )
+    assert cancelled == [(event.pk, "cancelled", "功能室改造")]
+    assert not Room.objects.filter(pk=room.pk).exists()

@@ -2,13 +2,10 @@
 promotion, cancellation, and promotion under concurrent cancellations."""
 
 import datetime as dt
-import sqlite3
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connections
 
 from linli.errors import Conflict, DomainError, NotFound, PermissionDenied
 from scenes.models import Event, EventRegistration, EventSeries
@@ -16,6 +13,7 @@ from scenes.selectors.events import event_get, events_upcoming, registrations_fo
 from scenes.services.events import event_cancel, event_publish
 from scenes.services.groups import group_approval_decide, group_create, group_request_approval
 from scenes.services.registrations import event_register, event_unregister, waitlist_position
+from tests.concurrency import run_together, writers_queue_db  # noqa: F401 - a fixture
 from tests.factories import (
     ResidentFactory,
     RoomFactory,
@@ -422,63 +420,9 @@ class TestCancelEvent:
 # --- concurrency --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def writers_queue_db(transactional_db, tmp_path):
-    """A database where concurrent writers wait their turn, as in production.
-
-    SQLite's in-memory test database is shared between threads through one shared cache,
-    where a second writer fails at once ("database table is locked") instead of waiting
-    on the busy timeout like the file database production uses. On SQLite, run the test
-    against a copy of the test schema in a file; PostgreSQL needs nothing.
-    """
-    memory = connections["default"]
-    if memory.vendor != "sqlite" or not memory.is_in_memory_db():
-        yield
-        return
-    memory.ensure_connection()
-    path = tmp_path / "writers.sqlite3"
-    target = sqlite3.connect(path)
-    memory.connection.backup(target)
-    target.close()
-    settings_dict = connections.settings["default"]
-    original = settings_dict["NAME"]
-    settings_dict["NAME"] = str(path)
-    on_file = connections.create_connection("default")
-    connections["default"] = on_file
-    try:
-        yield
-    finally:
-        on_file.close()
-        settings_dict["NAME"] = original
-        connections["default"] = memory
-
-
-def run_together(*calls):
-    """Start every call at the same moment in its own thread (own connection); return
-    their exceptions (None when it succeeded)."""
-    barrier = threading.Barrier(len(calls))
-    errors: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test below
-            errors[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_cancellations_promote_exactly_two_in_order(writers_queue_db):
+@pytest.mark.usefixtures("writers_queue_db")
+def test_concurrent_cancellations_promote_exactly_two_in_order():
     venue = VenueFactory(name="五福茶馆")
     room = RoomFactory(venue=venue, name="议事茶亭", capacity=12)
     for round_ in range(3):

@@ -195,3 +195,115 @@ def test_another_venues_room_is_not_writable(operator_client, venue):
         f"/api/rooms/{foreign.pk}", json.dumps({"capacity": 3}), content_type="application/json"
     )
     assert response.status_code == 403
+
+
+def test_room_hours_say_closed_days_apart_from_following_the_venue(operator_client, room):
+    url = f"/api/rooms/{room.pk}/hours"
+    response = operator_client.put(
+        url,
+        json.dumps(
+            {
+                "rules": [
+                    {"day": 0, "opens": "14:00", "closes": "18:00"},
+                    {"day": 7, "closed": True},
+                ]
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json() == [
+        {"day": 0, "opens": "14:00:00", "closes": "18:00:00", "overnight": False, "closed": False},
+        {"day": 7, "opens": None, "closes": None, "overnight": False, "closed": True},
+    ]
+    both = operator_client.put(
+        url,
+        json.dumps(
+            {"rules": [{"day": 1, "closed": True}, {"day": 1, "opens": "09:00", "closes": "12:00"}]}
+        ),
+        content_type="application/json",
+    )
+    assert both.status_code == 422
+    assert both.json()["code"] == "closed_day_has_hours"
+
+
+@time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH), tick=False)
+def test_hours_that_close_a_published_event_answer_409_then_keep(
+    operator, operator_client, venue, room
+):
+    from scenes.models import Event
+    from scenes.services.events import event_publish
+
+    weekly_hours(venue, dt.time(9), dt.time(21))
+    [event] = event_publish(
+        user=operator,
+        venue=venue,
+        room=room,
+        title="品茶议事",
+        capacity=10,
+        starts_at=dt.datetime(2026, 11, 25, 19, tzinfo=SH),
+        ends_at=dt.datetime(2026, 11, 25, 20, tzinfo=SH),
+    )
+    url = f"/api/venues/{venue.pk}/hours"
+    rules = [{"day": d, "opens": "09:00", "closes": "18:00"} for d in range(7)]
+    asked = operator_client.put(url, json.dumps({"rules": rules}), content_type="application/json")
+    assert asked.status_code == 409
+    body = asked.json()
+    assert body["code"] == "hours_affect_bookings"
+    assert [(i["kind"], i["id"]) for i in body["affected"]] == [("event", event.pk)]
+    assert set(OpeningHours.objects.values_list("closes", flat=True)) == {dt.time(21)}
+    kept = operator_client.put(
+        url,
+        json.dumps({"rules": rules, "on_conflict": "keep"}),
+        content_type="application/json",
+    )
+    assert kept.status_code == 200
+    assert set(OpeningHours.objects.values_list("closes", flat=True)) == {dt.time(18)}
+    assert Event.objects.get(pk=event.pk).status == "published"
+
+
+@time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH), tick=False)
+def test_deleting_a_room_with_a_published_event_answers_409_then_cancels(
+    operator, operator_client, venue, room
+):
+    from scenes.services.events import event_publish
+
+    weekly_hours(venue, dt.time(9), dt.time(21))
+    [event] = event_publish(
+        user=operator,
+        venue=venue,
+        room=room,
+        title="品茶议事",
+        capacity=10,
+        starts_at=dt.datetime(2026, 11, 25, 19, tzinfo=SH),
+        ends_at=dt.datetime(2026, 11, 25, 20, tzinfo=SH),
+    )
+    asked = operator_client.delete(f"/api/rooms/{room.pk}")
+    assert asked.status_code == 409
+    assert asked.json()["code"] == "room_affects_bookings"
+    assert [i["id"] for i in asked.json()["affected"]] == [event.pk]
+    assert Room.objects.filter(pk=room.pk).exists()
+    done = operator_client.delete(f"/api/rooms/{room.pk}?on_conflict=cancel")
+    assert done.status_code == 204
+    assert not Room.objects.filter(pk=room.pk).exists()
+
+
+def test_hours_of_an_unannounced_year_are_provisional_by_law(anonymous, venue):
+    weekly_hours(venue, dt.time(9), dt.time(21))  # the venue closes on public holidays
+    response = anonymous.get(
+        f"/api/venues/{venue.pk}/hours", {"from": "2027-09-30", "to": "2027-10-02"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["notes"] == ["2027年安排尚未公布，以下按法定节日暂定。"]
+    assert [
+        (d["date"], d["kind"], d["label"], d["intervals"] == [], d["announced"])
+        for d in body["days"]
+    ] == [
+        ("2027-09-30", "regular", None, False, False),
+        ("2027-10-01", "holiday", "国庆节", True, False),
+    ]
+    announced = anonymous.get(
+        f"/api/venues/{venue.pk}/hours", {"from": "2026-09-30", "to": "2026-10-01"}
+    )
+    assert announced.json()["notes"] == []

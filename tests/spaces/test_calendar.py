@@ -84,18 +84,42 @@ def test_break_name_lists_its_festivals():
         assert day_info(D(2025, 10, 8)).holiday_name == "国庆节、中秋节"
 
 
-def test_unannounced_year_falls_back_to_plain_weekends():
+def test_unannounced_year_keeps_the_holidays_fixed_by_law_as_provisional():
     assert is_year_announced(2026)
     assert not is_year_announced(2027)
-    oct1 = day_info(D(2027, 10, 1))  # a Friday
+    oct1 = day_info(D(2027, 10, 1))  # a Friday: National Day, fixed by law
     assert not oct1.announced
-    assert oct1.is_working_day
-    assert not oct1.is_statutory_holiday
-    assert not oct1.in_holiday_break
-    oct2 = day_info(D(2027, 10, 2))
-    assert not oct2.is_working_day and not oct2.in_holiday_break
+    assert not oct1.is_working_day
+    assert oct1.is_statutory_holiday
+    assert oct1.holiday_break == (D(2027, 10, 1), D(2027, 10, 3))  # law's 3 days, Fri-Sun
+    assert oct1.holiday_name == "国庆节"
+    # No notice, so no substituted days off and no make-up working days.
+    oct4 = day_info(D(2027, 10, 4))
+    assert oct4.is_working_day and not oct4.in_holiday_break
+    assert not any(i.is_makeup_workday for i in days_info(D(2027, 1, 1), D(2028, 1, 1)))
     assert unannounced_years(D(2026, 12, 28), D(2027, 1, 4)) == [2027]
     assert unannounced_years(D(2026, 12, 28), D(2027, 1, 1)) == []
+
+
+@pytest.mark.parametrize(
+    ("day", "first", "last", "name"),
+    [
+        (D(2027, 1, 2), D(2027, 1, 1), D(2027, 1, 3), "元旦"),  # Friday plus the weekend
+        (D(2027, 2, 7), D(2027, 2, 5), D(2027, 2, 8), "农历除夕、春节"),  # Fri eve to Mon
+        (D(2027, 4, 3), D(2027, 4, 3), D(2027, 4, 5), "清明节"),  # the weekend before Mon
+        (D(2027, 5, 2), D(2027, 5, 1), D(2027, 5, 2), "劳动节"),
+        (D(2027, 6, 9), D(2027, 6, 9), D(2027, 6, 9), "端午节"),  # a Wednesday alone
+        (D(2027, 9, 15), D(2027, 9, 15), D(2027, 9, 15), "中秋节"),
+    ],
+)
+def test_unannounced_breaks_are_the_law_s_days_plus_adjacent_weekends(day, first, last, name):
+    info = day_info(day)
+    assert (info.holiday_break, info.holiday_name, info.announced) == ((first, last), name, False)
+
+
+def test_an_ordinary_weekend_of_an_unannounced_year_is_no_break():
+    info = day_info(D(2027, 10, 9))
+    assert not info.is_working_day and not info.in_holiday_break and not info.announced
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,13 @@ from spaces.hours import (
     validate_day_intervals,
 )
 from spaces.models import OpeningException
-from tests.factories import OpeningHoursFactory, RoomFactory, VenueFactory, weekly_hours
+from tests.factories import (
+    OpeningHoursFactory,
+    RoomFactory,
+    VenueFactory,
+    closed_days,
+    weekly_hours,
+)
 
 D = dt.date
 T = dt.time
@@ -193,6 +199,22 @@ def test_holiday_as_usual_overnight_spills_into_the_next_working_day(venue):
     assert spans(result) == [("10-08 00:00", "10-08 01:00")]
 
 
+# --- A year without a notice (2027) -----------------------------------------------------
+
+
+def test_closed_on_holidays_closes_national_day_2027_provisionally(venue):
+    set_policy(venue, "closed")
+    weekly_hours(venue)
+    days = day_schedules(venue=venue, start=D(2027, 9, 30), end=D(2027, 10, 5))
+    assert [(d.date.day, d.is_closed, d.kind, d.label, d.announced) for d in days] == [
+        (30, False, "regular", "", False),
+        (1, True, "holiday", "国庆节", False),
+        (2, True, "holiday", "国庆节", False),
+        (3, True, "holiday", "国庆节", False),
+        (4, False, "regular", "", False),  # no substituted day off without a notice
+    ]
+
+
 # --- Rooms ----------------------------------------------------------------------------
 
 
@@ -203,9 +225,34 @@ def test_room_without_rules_follows_the_venue(venue, room):
     ) == [("09-14 09:00", "09-14 21:00")]
 
 
+def test_a_room_day_without_a_rule_follows_the_venue_and_a_closed_one_is_closed(venue, room):
+    weekly_hours(venue)  # 09:00-21:00 every day
+    weekly_hours(venue, room=room, opens=T(14), closes=T(22), days=[0])  # Monday narrowed
+    closed_days(room, [1])  # Tuesday closed by its own rule; the rest follows the venue
+    days = day_schedules(venue=venue, room=room, start=D(2026, 9, 7), end=D(2026, 9, 10))
+    assert [spans(d.intervals) for d in days] == [
+        [("09-07 14:00", "09-07 21:00")],
+        [],
+        [("09-09 09:00", "09-09 21:00")],
+    ]
+
+
+@pytest.mark.parametrize("policy", ["as_usual", "special"])
+def test_a_room_closed_during_holiday_breaks_is_closed_whatever_the_policy(venue, room, policy):
+    set_policy(venue, policy)
+    weekly_hours(venue)
+    weekly_hours(venue, days=[7])  # the venue's special holiday hours
+    closed_days(room, [7])
+    during = open_intervals(venue=venue, room=room, start=D(2026, 10, 1), end=D(2026, 10, 8))
+    assert during == []
+    after = open_intervals(venue=venue, room=room, start=D(2026, 10, 8), end=D(2026, 10, 9))
+    assert spans(after) == [("10-08 09:00", "10-08 21:00")]  # a working day: follows
+
+
 def test_room_rules_narrow_the_venue_hours(venue, room):
     weekly_hours(venue)  # 09:00-21:00 every day
     weekly_hours(venue, room=room, opens=T(14), closes=T(22), days=range(5))
+    closed_days(room, [5, 6])
     result = open_intervals(venue=venue, room=room, start=D(2026, 9, 7), end=D(2026, 9, 14))
     assert spans(result) == [(f"09-{d:02d} 14:00", f"09-{d:02d} 21:00") for d in range(7, 12)]
     other = RoomFactory(venue=venue, name="社区书屋")
@@ -294,15 +341,17 @@ def test_room_exception_is_more_specific_than_a_venue_exception(venue, room):
 # --- Unannounced year ------------------------------------------------------------------
 
 
-def test_unannounced_year_uses_plain_weekends(venue):
+def test_unannounced_year_open_as_usual_keeps_weekday_hours_in_the_law_s_break(venue):
     distinct_week(venue)
-    days = day_schedules(venue=venue, start=D(2027, 10, 1), end=D(2027, 10, 4))
+    set_policy(venue, "as_usual")
+    days = day_schedules(venue=venue, start=D(2027, 10, 1), end=D(2027, 10, 5))
     assert day_map(days) == {
-        "10-01": ("regular", "", ["12:00-20:00"]),  # Friday
-        "10-02": ("regular", "", ["13:00-20:00"]),
-        "10-03": ("regular", "", ["14:00-20:00"]),
+        "10-01": ("holiday", "国庆节", ["12:00-20:00"]),  # Friday
+        "10-02": ("holiday", "国庆节", ["13:00-20:00"]),
+        "10-03": ("holiday", "国庆节", ["14:00-20:00"]),
+        "10-04": ("regular", "", ["08:00-20:00"]),
     }
-    assert [d.announced for d in days] == [False, False, False]
+    assert [d.announced for d in days] == [False, False, False, False]
     assert day_schedules(venue=venue, start=D(2026, 10, 1), end=D(2026, 10, 2))[0].announced
 
 

@@ -163,6 +163,41 @@ class TestFullImport:
             (7, t(14), t(18)),
         }
 
+    def test_a_room_day_given_as_closed_is_closed_and_a_left_out_one_follows_the_venue(self):
+        doc = document()
+        tea_room = teahouse(doc)["rooms"][0]
+        tea_room["hours"] = {
+            "mon": "",
+            "tue": [],
+            "wed": "休息",
+            "sat": "closed",
+            "holiday": "关闭",
+        }
+        teahouse(doc)["hours"]["weekends"] = "Closed"  # a venue: closed means no rule
+        venues_import(data=doc)
+        room = Room.objects.get(name="议事茶亭")
+        assert sorted(room.hours.values_list("day", "opens", "closes")) == [
+            (0, None, None),
+            (1, None, None),
+            (2, None, None),
+            (5, None, None),
+            (7, None, None),  # closed during every break, though the policy is as_usual
+        ]
+        venue = room.venue
+        assert not venue.hours.filter(room=None, day__in=[5, 6]).exists()
+        from spaces.hours import open_intervals
+
+        thursday = open_intervals(
+            venue=venue, room=room, start=dt.date(2026, 9, 10), end=dt.date(2026, 9, 11)
+        )
+        assert [(i.start.hour, i.end.hour) for i in thursday] == [(9, 12), (14, 22)]  # follows
+        monday = open_intervals(
+            venue=venue, room=room, start=dt.date(2026, 9, 7), end=dt.date(2026, 9, 8)
+        )
+        assert monday == []
+        # Re-importing the same file finds every closed row unchanged.
+        assert venues_import(data=doc).updated == {}
+
     def test_it_stores_dated_exceptions_closed_or_with_hours(self):
         venues_import(data=document())
         rows = set(

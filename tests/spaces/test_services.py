@@ -145,3 +145,51 @@ def test_duplicate_room_names_are_a_conflict(operator, venue, room):
         services.room_create(user=operator, venue=venue, name=room.name, capacity=3)
     assert exc.value.status in {409, 422}
     assert Room.objects.filter(venue=venue).count() == 1
+
+
+def test_hours_set_stores_a_room_s_closed_day_and_drops_a_venue_s(operator, venue, room):
+    rows = services.hours_set(
+        user=operator,
+        venue=venue,
+        room=room,
+        rules=[HoursRule(day=7, closed=True), HoursRule(0, T(14), T(18))],
+    )
+    assert [(r.day, r.opens, r.closes, r.is_closed) for r in rows] == [
+        (0, T(14), T(18), False),
+        (7, None, None, True),
+    ]
+    venue_rows = services.hours_set(
+        user=operator, venue=venue, rules=[HoursRule(day=6, closed=True), HoursRule(0, T(9), T(18))]
+    )
+    assert [(r.day, r.opens) for r in venue_rows] == [(0, T(9))]
+    assert OpeningHours.objects.filter(venue=venue, room=None).count() == 1
+
+
+def test_hours_set_refuses_a_day_both_closed_and_open_or_a_rule_without_times(
+    operator, venue, room
+):
+    with pytest.raises(DomainError) as both:
+        services.hours_set(
+            user=operator,
+            venue=venue,
+            room=room,
+            rules=[HoursRule(day=1, closed=True), HoursRule(1, T(9), T(12))],
+        )
+    assert (both.value.code, list(both.value.fields)) == ("closed_day_has_hours", ["rules.1"])
+    with pytest.raises(DomainError) as bare:
+        services.hours_set(user=operator, venue=venue, rules=[HoursRule(day=1)])
+    assert (bare.value.code, list(bare.value.fields)) == ("invalid", ["rules.0.opens"])
+    assert not OpeningHours.objects.exists()
+
+
+def test_an_unknown_on_conflict_choice_is_refused(operator, venue):
+    with pytest.raises(DomainError) as exc:
+        services.exception_set(
+            user=operator,
+            venue=venue,
+            date=dt.date(2026, 12, 2),
+            reason="检修",
+            on_conflict="maybe",
+        )
+    assert (exc.value.code, list(exc.value.fields)) == ("invalid", ["on_conflict"])
+    assert not OpeningException.objects.exists()

@@ -58,7 +58,10 @@ def test_detail_week_navigation_fragment(anonymous, venue):
     html = response.content.decode()
     assert "<html" not in html
     assert "2月1日" in html
-    assert "2027年节假日安排尚未公布" in html
+    assert '<p class="notice">2027年安排尚未公布，以下按法定节日暂定。</p>' in html
+    # The law's Spring Festival break (Fri 2-5 to Mon 2-8) is marked before the notice:
+    # Friday to Sunday of this week.
+    assert html.count("农历除夕、春节") == 3
 
 
 def test_operator_pages_require_the_venue_role(other_client, operator_client, venue):
@@ -185,3 +188,136 @@ def test_an_out_of_range_week_shows_this_week(anonymous, venue, week):
     response = anonymous.get(f"/venues/{venue.pk}/", {"week": week})
     assert response.status_code == 200
     assert response.context["week_start"] == response.context["today"]
+
+
+def test_room_hours_form_says_closed_apart_from_following_the_venue(operator_client, venue, room):
+    url = f"/operate/venues/{venue.pk}/hours/"
+    response = operator_client.post(
+        url, {"room": room.pk, "day_0": "14:00-18:00", "day_1": "休息", "day_7": "关闭"}
+    )
+    assert response.status_code == 302
+    assert sorted(room.hours.values_list("day", "opens", "closes")) == [
+        (0, dt.time(14), dt.time(18)),
+        (1, None, None),
+        (7, None, None),
+    ]
+    html = operator_client.get(url, {"room": room.pk}).content.decode()
+    assert '<input type="text" name="day_1" value="休息" id="id_day_1">' in html
+    assert '<input type="text" name="day_2" id="id_day_2">' in html  # blank: follows
+    assert "某天留空表示这天跟随场馆；填“休息”表示这天关闭。" in html
+    # For the venue, a closed word is just a closed day: no row at all.
+    operator_client.post(url, {"day_0": "09:00-21:00", "day_6": "休息"})
+    assert list(venue.hours.filter(room=None).values_list("day", flat=True)) == [0]
+
+
+@pytest.fixture
+def november():
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=SH), tick=False):
+        yield
+
+
+@pytest.fixture
+def published_event(november, operator, venue, room):
+    from scenes.services.events import event_publish
+
+    weekly_hours(venue, dt.time(9), dt.time(21))
+    [event] = event_publish(
+        user=operator,
+        venue=venue,
+        room=room,
+        title="品茶议事",
+        capacity=10,
+        starts_at=dt.datetime(2026, 11, 25, 19, tzinfo=SH),
+        ends_at=dt.datetime(2026, 11, 25, 20, tzinfo=SH),
+    )
+    return event
+
+
+@pytest.mark.usefixtures("november")
+def test_hours_that_close_an_event_ask_then_cancel_with_a_message(
+    operator_client, venue, published_event
+):
+    url = f"/operate/venues/{venue.pk}/hours/"
+    week = {f"day_{d}": "09:00-18:00" for d in range(7)}
+    asked = operator_client.post(url, week, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="operate-form")
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "此更改会影响 1 个已发布的活动" in html
+    assert "11月25日 19:00-20:00 议事茶亭 · 品茶议事（已报名 0 人）" in html
+    assert "该时段将不在开放时间内" in html
+    assert 'name="on_conflict"' in html and 'value="09:00-18:00"' in html
+    assert set(OpeningHours.objects.values_list("closes", flat=True)) == {dt.time(21)}
+
+    done = operator_client.post(
+        url, {**week, "on_conflict": "cancel", "cancel_message": "冬季提前闭馆"}
+    )
+    assert done.status_code == 302
+    published_event.refresh_from_db()
+    assert (published_event.status, published_event.cancel_reason) == ("cancelled", "冬季提前闭馆")
+    assert set(OpeningHours.objects.values_list("closes", flat=True)) == {dt.time(18)}
+
+
+@pytest.mark.usefixtures("november")
+def test_a_closing_exception_asks_then_keeps_the_event(operator_client, venue, published_event):
+    url = f"/operate/venues/{venue.pk}/exceptions/"
+    data = {"date": "2026-11-25", "room": "", "hours": "", "reason": "社区选举"}
+    asked = operator_client.post(url, data)
+    assert asked.status_code == 200
+    assert "品茶议事" in asked.content.decode()
+    assert not OpeningException.objects.exists()
+    kept = operator_client.post(url, {**data, "on_conflict": "keep"})
+    assert kept.status_code == 302
+    assert OpeningException.objects.get().reason == "社区选举"
+    published_event.refresh_from_db()
+    assert published_event.status == "published"
+
+
+@pytest.mark.usefixtures("november")
+def test_deleting_special_hours_an_event_needs_asks_first(operator, operator_client, venue, room):
+    from scenes.services.events import event_publish
+    from spaces.services import exception_set
+
+    weekly_hours(venue, dt.time(9), dt.time(18))
+    [row] = exception_set(
+        user=operator,
+        venue=venue,
+        date=dt.date(2026, 11, 27),
+        reason="延长开放",
+        intervals=[(dt.time(9), dt.time(22), False)],
+    )
+    [event] = event_publish(
+        user=operator,
+        venue=venue,
+        room=room,
+        title="夜读会",
+        capacity=10,
+        starts_at=dt.datetime(2026, 11, 27, 20, tzinfo=SH),
+        ends_at=dt.datetime(2026, 11, 27, 21, tzinfo=SH),
+    )
+    url = f"/operate/venues/{venue.pk}/exceptions/"
+    asked = operator_client.post(url, {"action": "delete", "id": row.pk})
+    assert asked.status_code == 200
+    assert "夜读会" in asked.content.decode()
+    assert OpeningException.objects.filter(pk=row.pk).exists()
+    done = operator_client.post(
+        url, {"action": "delete", "id": row.pk, "on_conflict": "cancel", "cancel_message": ""}
+    )
+    assert done.status_code == 302
+    assert not OpeningException.objects.exists()
+    event.refresh_from_db()
+    assert event.status == "cancelled"
+
+
+def test_deleting_a_room_with_an_event_asks_then_cancels(
+    operator_client, venue, room, published_event
+):
+    url = f"/operate/rooms/{room.pk}/"
+    asked = operator_client.post(url, {"action": "delete"})
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "11月25日 19:00-20:00 议事茶亭 · 品茶议事（已报名 0 人）" in html
+    assert '<input type="hidden" name="on_conflict" value="cancel">' in html
+    assert Room.objects.filter(pk=room.pk).exists()
+    done = operator_client.post(url, {"action": "delete", "on_conflict": "cancel"})
+    assert done.status_code == 302
+    assert not Room.objects.filter(pk=room.pk).exists()

@@ -1,0 +1,35 @@
+"""The one venue lock: every write that changes what is open, scheduled or booked at a
+venue takes it first, inside its transaction, before it reads anything it decides on.
+
+Lock, then check, then write: hours, exceptions, rooms, scenes, events (and bookings
+next) all read the venue's timeline to decide whether a write is allowed. Two such
+writes at once must not both pass their checks against the same old state, so each
+one serialises on the venue row.
+
+On PostgreSQL this is ``SELECT ... FOR UPDATE`` on the venue row. On SQLite the
+settings open every transaction IMMEDIATE, so a writer already holds the database's
+write lock from ``BEGIN`` on and ``FOR UPDATE`` is a no-op; the call is still made
+everywhere so that the code reads the same on both databases, the transaction is
+checked to be open, and the venue row is re-read (a deleted venue is NotFound).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from linli.errors import NotFound
+from spaces.models import Venue
+
+
+def venue_lock(venue: Venue | int) -> Venue:
+    """Lock ``venue`` (or its id) until the surrounding transaction ends; return the row
+    as it is now (fields changed by a writer that held the lock before us included)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("venue_lock() must be called inside transaction.atomic()")
+    pk = venue if isinstance(venue, int) else venue.pk
+    locked = Venue.objects.select_for_update().filter(pk=pk).first()
+    if locked is None:
+        raise NotFound(_("找不到该场馆。"), code="venue_not_found")
+    return locked
