@@ -28,16 +28,25 @@ from django.template.response import TemplateResponse
 MAX_ID = 2**63 - 1
 
 
-def id_or_404(value: object) -> int:
-    """An id from a query string or form field, or 404: "abc", "" and 2**64 name nothing.
+def id_or_none(value: object) -> int | None:
+    """An id from a query string or form field, or None: "abc", "", -1 and 2**64 name nothing.
 
     Lookups such as ``get_object_or_404(Room, pk="abc")`` raise ValueError (a 500) and
     numbers beyond 64 bits overflow the database driver, so ids are parsed here first.
+    Filters use this (an unknown filter is no filter); lookups use ``id_or_404``.
     """
     text = str(value if value is not None else "").strip()
     if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_ID:
-        raise Http404
+        return None
     return int(text)
+
+
+def id_or_404(value: object) -> int:
+    """``id_or_none`` for the id of the object a request acts on: nothing there is a 404."""
+    parsed = id_or_none(value)
+    if parsed is None:
+        raise Http404
+    return parsed
 
 
 def render_region(

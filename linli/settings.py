@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "linli.middleware.VaryOnHtmxMiddleware",
+    # Last, so its process_exception sees a page view's DomainError first.
+    "linli.middleware.PageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "linli.urls"

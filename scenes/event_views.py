@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.decorators import resident_required
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
-from linli.pages import render_region, saved
+from linli.pages import id_or_none, render_region, saved
 from scenes.event_forms import (
     PUBLISH_FIELD_MAP,
     ApprovalRequestForm,
@@ -67,10 +67,7 @@ def card_context(request: HttpRequest, events, *, compact: bool = False) -> list
 
 def events_list(request: HttpRequest) -> HttpResponse:
     venues = Venue.objects.filter(is_published=True).order_by("name")
-    try:
-        venue_id = int(request.GET.get("venue") or 0) or None
-    except ValueError:
-        venue_id = None
+    venue_id = id_or_none(request.GET.get("venue"))
     venue = venues.filter(pk=venue_id).first() if venue_id else None
     events = list(event_selectors.events_upcoming(venue=venue, limit=UPCOMING_LIST_LIMIT))
     context = {
