@@ -72,6 +72,13 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     return error_response(request, 403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted from a page that has expired (or from another site): say what to do."""
+    return error_response(
+        request, 403, message=_("页面已过期，请刷新页面后再提交一次。"), code="csrf_failed"
+    )
+
+
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     return error_response(request, 400)
 

@@ -181,6 +181,7 @@ GEOCODER = os.environ.get("GEOCODER", "")
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "linli.error_pages.csrf_failure"  # the 403 page, not Django's bare one
 
 LOGGING = {
     "version": 1,

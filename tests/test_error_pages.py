@@ -153,3 +153,13 @@ def test_domain_errors_under_api_are_left_to_the_api(anonymous):
 
     request = type("R", (), {"path": "/api/venues/1"})()
     assert PageErrorMiddleware(lambda r: None).process_exception(request, errors.NotFound()) is None
+
+
+@override_settings(DEBUG=False)
+def test_a_form_posted_without_its_csrf_token_gets_the_403_page(operator, venue):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(operator)
+    response = client.post(f"/operate/venues/{venue.pk}/rooms/", {"name": "x", "capacity": "3"})
+    html = assert_layout(response, 403)
+    assert "页面已过期，请刷新页面后再提交一次。" in html
+    assert not venue.rooms.exists()
