@@ -191,3 +191,18 @@ def test_publish_event(signed_in_page, live_server, venue, room, operator):
     assert region(page).get_by_role("link", name="品茶议事").is_visible()
     assert_no_reload(page)
     assert Event.objects.count() == 1
+
+
+def test_an_error_answering_an_htmx_form_is_shown_not_swallowed(
+    signed_in_page, live_server, venue, operator
+):
+    day = dt.datetime.now(SH).date() + dt.timedelta(days=20)
+    row = OpeningException.objects.create(venue=venue, date=day, reason="设备检修")
+    url = f"{live_server.url}/operate/venues/{venue.pk}/exceptions/"
+    page = open_page(signed_in_page, operator, url)
+    row.delete()  # meanwhile, in another tab
+
+    page.locator("#exception-list").get_by_role("button", name="删除").click()
+    page.get_by_role("heading", name="找不到这个页面").wait_for()
+    assert page.get_by_role("link", name="回到首页").is_visible()
+    assert_no_reload(page)
