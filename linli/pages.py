@@ -12,6 +12,9 @@ list the form changes. The form posts with ``hx-target`` and ``hx-select`` on th
   confirmation inside it (``saved()``); a plain POST is redirected with the message (POST
   then GET), so reloading never submits twice.
 
+An error page answering an htmx request (404, 403...) is not swapped by htmx; static/js/errors.js
+puts its main content in place of the page's, as a plain submission would show it.
+
 Views build the page's context in one function and pass it to ``render_region`` and
 ``saved``, so a step such as "ask before closing time an event needs" only adds to the
 form and its context.
