@@ -112,3 +112,23 @@ class VaryOnHtmxMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("HX-Request", *sorted(htmx.headers_read - {"HX-Request"})))
         return response
+
+
+class PageErrorMiddleware:
+    """Linli's DomainError (NotFound, PermissionDenied, ...) escaping a page view becomes the
+    error page with its status; see linli/error_pages.py. The API maps its own errors, so
+    requests under /api/ are left alone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from linli.error_pages import API_PREFIX, domain_error_response
+        from linli.errors import DomainError
+
+        if isinstance(exception, DomainError) and not request.path.startswith(API_PREFIX):
+            return domain_error_response(request, exception)
+        return None

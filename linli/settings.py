@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "linli.middleware.VaryOnHtmxMiddleware",
+    # Last, so its process_exception sees a page view's DomainError first.
+    "linli.middleware.PageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "linli.urls"
@@ -202,6 +204,7 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "linli.error_pages.csrf_failure"  # the 403 page, not Django's bare one
 
 LOGGING = {
     "version": 1,

@@ -4,8 +4,15 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from accounts.views import admin_sign_in
+from linli import converters  # noqa: F401  (registers <id:...> before the apps' urls load)
 from linli.api import api
 from spaces.views import venue_list
+
+# One error mapping for pages (JSON under /api/): linli/error_pages.py.
+handler400 = "linli.error_pages.bad_request"
+handler403 = "linli.error_pages.permission_denied"
+handler404 = "linli.error_pages.page_not_found"
+handler500 = "linli.error_pages.server_error"
 
 urlpatterns = [
     # The home page is the nearby-venues list: what residents come for.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.decorators import resident_required
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
+from linli.pages import id_or_none, render_region, saved
 from scenes.event_forms import (
     PUBLISH_FIELD_MAP,
     DecisionForm,
@@ -30,6 +31,7 @@ from scenes.services import groups as group_services
 from scenes.services import registrations as registration_services
 from spaces.extensions import VenuePage
 from spaces.models import Venue
+from spaces.operator_views import REGION as OPERATE_REGION
 from spaces.operator_views import operator_view
 
 UPCOMING_LIST_LIMIT = 100
@@ -61,10 +63,7 @@ def card_context(request: HttpRequest, events, *, compact: bool = False) -> list
 
 def events_list(request: HttpRequest) -> HttpResponse:
     venues = Venue.objects.filter(is_published=True).order_by("name")
-    try:
-        venue_id = int(request.GET.get("venue") or 0) or None
-    except ValueError:
-        venue_id = None
+    venue_id = id_or_none(request.GET.get("venue"))
     venue = venues.filter(pk=venue_id).first() if venue_id else None
     events = list(event_selectors.events_upcoming(venue=venue, limit=UPCOMING_LIST_LIMIT))
     context = {
@@ -150,13 +149,22 @@ def venue_events_panel(request: HttpRequest, page: VenuePage) -> dict | None:
 
 def _operate(request, template: str, venue: Venue, section: str, **context) -> HttpResponse:
     context.update(venue=venue, section=section)
-    if request.htmx and request.htmx.target == "operate-form":
-        template += "#form"
-    return TemplateResponse(request, template, context)
+    return render_region(request, template, context, region_id=OPERATE_REGION)
 
 
 @operator_view
 def operate_events(request: HttpRequest, venue: Venue) -> HttpResponse:
+    def page(form=None, **extra):
+        return _operate(
+            request,
+            "scenes/events/operate.html",
+            venue,
+            "events",
+            form=form or EventPublishForm(venue=venue),
+            events=event_selectors.events_for_operator(venue=venue),
+            **extra,
+        )
+
     form = EventPublishForm(request.POST or None, venue=venue)
     if request.method == "POST" and form.is_valid():
         starts_at, ends_at = form.times()
@@ -176,17 +184,13 @@ def operate_events(request: HttpRequest, venue: Venue) -> HttpResponse:
         except DomainError as exc:
             add_domain_error(form, exc, field_map=PUBLISH_FIELD_MAP)
         else:
-            messages.success(request, _("已发布 %(n)s 场活动。") % {"n": len(events)})
-            url = reverse("scenes:operate-events", kwargs={"venue_id": venue.pk})
-            if request.htmx:
-                from django_htmx.http import HttpResponseClientRedirect
-
-                return HttpResponseClientRedirect(url)
-            return redirect(url)
-    events = event_selectors.events_for_operator(venue=venue)
-    return _operate(
-        request, "scenes/events/operate.html", venue, "events", form=form, events=events
-    )
+            return saved(
+                request,
+                _("已发布 %(n)s 场活动。") % {"n": len(events)},
+                url=reverse("scenes:operate-events", kwargs={"venue_id": venue.pk}),
+                render=page,
+            )
+    return page(form)
 
 
 @operator_view

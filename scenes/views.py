@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
+from linli.pages import id_or_404, id_or_none
 from scenes.booking_rules import KIND_DEFAULTS
 from scenes.forms import SERVICE_FIELD_MAP, SceneForm, initial_for, initial_for_new
 from scenes.impact import SceneImpactConflict
@@ -182,7 +183,7 @@ def planner(request: HttpRequest, venue) -> HttpResponse:
         return _render(request, venue, week_start=week_start, form=form, affected=affected)
     form = scene = None
     if edit := request.GET.get("edit"):
-        scene = _scene_or_404(int(edit) if edit.isdigit() else 0, venue)
+        scene = _scene_or_404(id_or_404(edit), venue)
         form = SceneForm(venue=venue, scene=scene, initial=initial_for(scene))
     elif request.GET.get("new"):
         room_id = request.GET.get("room")
@@ -197,7 +198,7 @@ def planner(request: HttpRequest, venue) -> HttpResponse:
             initial=initial_for_new(
                 day=day,
                 valid_from=day or max(week_start, local_today(venue)),
-                room_id=int(room_id) if room_id and room_id.isdigit() else None,
+                room_id=id_or_none(room_id),
                 start=start_time,
             ),
         )

@@ -1,7 +1,9 @@
 """Operator pages for one venue: details, rooms, weekly hours, dated exceptions, photos.
 
 Each view parses a form, calls the same service the API calls, and re-renders the form with
-the service's message on failure, so nothing the operator typed is lost.
+the service's message on failure, so nothing the operator typed is lost. Every page follows
+the form convention of linli/pages.py: its ``page()`` renders the region (#operate-region)
+from the database, for the first GET, a failed POST and, under htmx, after a save.
 """
 
 import datetime as dt
@@ -12,10 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.errors import DomainError
 from linli.forms import add_domain_error
+from linli.pages import id_or_404, render_region, saved
 from linli.text import join_list
 from spaces import selectors, services
 from spaces.forms import (
@@ -52,12 +56,13 @@ def operator_view(view):
     return wrapper
 
 
+# Every operator page swaps this element (see linli/pages.py for the convention).
+REGION = "operate-region"
+
+
 def _render(request, template, venue, **context):
     context.update(venue=venue, section=template.rsplit("/", 1)[-1].split(".")[0])
-    name = f"spaces/operate/{template}"
-    if request.htmx and request.htmx.target == "operate-form":
-        name += "#form"
-    return TemplateResponse(request, name, context)
+    return render_region(request, f"spaces/operate/{template}", context, region_id=REGION)
 
 
 @login_required(login_url=STAFF_SIGN_IN)
@@ -86,19 +91,24 @@ def _geocode_into(form: VenueForm) -> None:
 
 @operator_view
 def venue_edit(request, venue):
-    form = VenueForm(
-        request.POST or None, instance=venue, initial={"accessibility": venue.accessibility}
-    )
-    if request.method == "POST" and request.POST.get("action") == "geocode":
+    def page(form=None, **extra):
+        form = form or VenueForm(instance=venue, initial={"accessibility": venue.accessibility})
+        extra.setdefault("geocoder", geocoder_configured())
+        return _render(request, "venue.html", venue, form=form, **extra)
+
+    if request.method != "POST":
+        return page()
+    form = VenueForm(request.POST, instance=venue, initial={"accessibility": venue.accessibility})
+    if request.POST.get("action") == "geocode":
         _geocode_into(form)
-        if not form.errors:
-            messages.info(request, _("已根据地址填入坐标，请核对后保存。"))
-        return _render(request, "venue.html", venue, form=form, geocoder=True)
-    if request.method == "POST" and form.is_valid():
+        found = None if form.errors else _("已根据地址填入坐标，请核对后保存。")
+        return page(form, geocoder=True, saved_message=found)
+    if form.is_valid():
         data = dict(form.cleaned_data)
         try:
             services.venue_update(
                 user=request.user,
+                # A fresh copy: the form has already written the input onto ``venue``.
                 venue=Venue.objects.get(pk=venue.pk),
                 latitude=data.pop("latitude"),
                 longitude=data.pop("longitude"),
@@ -108,13 +118,22 @@ def venue_edit(request, venue):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("场馆信息已保存。"))
-            return redirect("spaces:operate-venue", venue_id=venue.pk)
-    return _render(request, "venue.html", venue, form=form, geocoder=geocoder_configured())
+            venue = Venue.objects.get(pk=venue.pk)
+            return saved(
+                request,
+                _("场馆信息已保存。"),
+                url=reverse("spaces:operate-venue", args=[venue.pk]),
+                render=page,
+            )
+    return page(form)
 
 
 @operator_view
 def rooms(request, venue):
+    def page(form=None, **extra):
+        form = form or RoomForm()
+        return _render(request, "rooms.html", venue, form=form, rooms=venue.rooms.all(), **extra)
+
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,14 +141,33 @@ def rooms(request, venue):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("功能室已添加。"))
-            return redirect("spaces:operate-rooms", venue_id=venue.pk)
-    return _render(request, "rooms.html", venue, form=form, rooms=venue.rooms.all())
+            return saved(
+                request,
+                _("功能室已添加。"),
+                url=reverse("spaces:operate-rooms", args=[venue.pk]),
+                render=page,
+            )
+    return page(form)
+
+
+def _room_initial(room: Room) -> dict:
+    return {
+        "name": room.name,
+        "capacity": room.capacity,
+        "description": room.description,
+        "amenities": join_list(room.amenities or []),
+        "is_bookable": room.is_bookable,
+        "order": room.order,
+    }
 
 
 @operator_view
 def room_edit(request, venue, room):
-    delete_conflict = None
+    def page(form=None, **extra):
+        fresh = Room.objects.get(pk=room.pk)
+        form = form or RoomForm(initial=_room_initial(fresh))
+        return _render(request, "room.html", venue, form=form, room=fresh, **extra)
+
     if request.method == "POST" and request.POST.get("action") == "delete":
         try:
             services.room_delete(
@@ -139,36 +177,26 @@ def room_edit(request, venue, room):
                 message=request.POST.get("cancel_message", ""),
             )
         except ImpactConflict as exc:
-            delete_conflict = exc
-        else:
-            messages.success(request, _("功能室已删除。"))
-            return redirect("spaces:operate-rooms", venue_id=venue.pk)
-    initial = {
-        "name": room.name,
-        "capacity": room.capacity,
-        "description": room.description,
-        "amenities": join_list(room.amenities or []),
-        "is_bookable": room.is_bookable,
-        "order": room.order,
-    }
-    form = RoomForm(None if delete_conflict else request.POST or None, initial=initial)
-    if request.method == "POST" and not delete_conflict and form.is_valid():
+            # Events to come in this room: ask first, in the delete section of the page.
+            return page(delete_message=exc.message, delete_affected=exc.items)
+        # The room's page is gone: the confirmation waits on the list of rooms.
+        messages.success(request, _("功能室已删除。"))
+        return redirect("spaces:operate-rooms", venue_id=venue.pk)
+
+    form = RoomForm(request.POST or None, initial=_room_initial(room))
+    if request.method == "POST" and form.is_valid():
         try:
             services.room_update(user=request.user, room=room, **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("功能室已保存。"))
-            return redirect("spaces:operate-room", room_id=room.pk)
-    return _render(
-        request,
-        "room.html",
-        venue,
-        form=form,
-        room=room,
-        delete_message=delete_conflict.message if delete_conflict else "",
-        delete_affected=delete_conflict.items if delete_conflict else [],
-    )
+            return saved(
+                request,
+                _("功能室已保存。"),
+                url=reverse("spaces:operate-room", args=[room.pk]),
+                render=page,
+            )
+    return page(form)
 
 
 def _settle(form, call) -> list:
@@ -183,16 +211,36 @@ def _settle(form, call) -> list:
     return []
 
 
+def _hours_field_map(index: dict) -> dict:
+    """Service error fields (rules.3.opens) -> the form's day field that held that rule."""
+    field_map = {f"rules.{i}": name for i, name in index.items()}
+    field_map.update(
+        {f"rules.{i}.{k}": name for i, name in index.items() for k in ("day", "opens", "closes")}
+    )
+    return field_map
+
+
 @operator_view
 def hours_edit(request, venue, room=None):
     room_id = request.POST.get("room") or request.GET.get("room")
-    room = get_object_or_404(Room, pk=room_id, venue=venue) if room_id else None
-    form = WeeklyHoursForm(
-        request.POST or None,
-        initial=hours_initial(venue.hours.filter(room=room)),
-        for_room=room is not None,
-    )
-    affected: list = []
+    room = get_object_or_404(Room, pk=id_or_404(room_id), venue=venue) if room_id else None
+
+    def initial():
+        return hours_initial(venue.hours.filter(room=room))
+
+    def page(form=None, **extra):
+        return _render(
+            request,
+            "hours.html",
+            venue,
+            form=form or WeeklyHoursForm(initial=initial(), for_room=room is not None),
+            room=room,
+            rooms=venue.rooms.all(),
+            room_hidden=[("room", room.pk)] if room else [],
+            **extra,
+        )
+
+    form = WeeklyHoursForm(request.POST or None, initial=initial(), for_room=room is not None)
     if request.method == "POST" and form.is_valid():
         rules, index = form.rules()
         if not form.errors:
@@ -204,37 +252,33 @@ def hours_edit(request, venue, room=None):
                     ),
                 )
             except DomainError as exc:
-                field_map = {f"rules.{i}": name for i, name in index.items()}
-                field_map.update(
-                    {
-                        f"rules.{i}.{k}": name
-                        for i, name in index.items()
-                        for k in ("day", "opens", "closes")
-                    }
-                )
-                add_domain_error(form, exc, field_map=field_map)
+                add_domain_error(form, exc, field_map=_hours_field_map(index))
             else:
-                if not affected:
-                    messages.success(request, _("开放时间已保存。"))
-                    url = f"{request.path}?room={room.pk}" if room else request.path
-                    return redirect(url)
-    return _render(
-        request,
-        "hours.html",
-        venue,
-        form=form,
-        room=room,
-        rooms=venue.rooms.all(),
-        room_hidden=[("room", room.pk)] if room else [],
-        affected=affected,
-    )
+                if affected:
+                    return page(form, affected=affected)
+                return saved(
+                    request,
+                    _("开放时间已保存。"),
+                    url=f"{request.path}?room={room.pk}" if room else request.path,
+                    render=page,
+                )
+    return page(form)
 
 
 @operator_view
 def exceptions(request, venue):
     rooms = list(venue.rooms.all())
+    url = reverse("spaces:operate-exceptions", args=[venue.pk])
+
+    def page(form=None, **extra):
+        upcoming = venue.exceptions.filter(
+            date__gte=selectors.local_today(venue) - dt.timedelta(days=1)
+        ).select_related("room")
+        form = form or ExceptionForm(rooms=rooms)
+        return _render(request, "exceptions.html", venue, form=form, upcoming=upcoming, **extra)
+
     if request.method == "POST" and request.POST.get("action") == "delete":
-        row = get_object_or_404(OpeningException, pk=request.POST.get("id"), venue=venue)
+        row = get_object_or_404(OpeningException, pk=id_or_404(request.POST.get("id")), venue=venue)
         try:
             services.exception_delete(
                 user=request.user,
@@ -245,20 +289,9 @@ def exceptions(request, venue):
                 message=request.POST.get("cancel_message", ""),
             )
         except ImpactConflict as exc:
-            return _render(
-                request,
-                "exceptions.html",
-                venue,
-                form=ExceptionForm(rooms=rooms),
-                upcoming=_upcoming(venue),
-                delete_row=row,
-                delete_message=exc.message,
-                delete_affected=exc.items,
-            )
-        messages.success(request, _("已删除该日期的调整。"))
-        return redirect("spaces:operate-exceptions", venue_id=venue.pk)
+            return page(delete_row=row, delete_message=exc.message, delete_affected=exc.items)
+        return saved(request, _("已删除该日期的调整。"), url=url, render=page)
     form = ExceptionForm(request.POST or None, rooms=rooms)
-    affected: list = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         room = next((r for r in rooms if r.pk == data["room"]), None)
@@ -278,18 +311,10 @@ def exceptions(request, venue):
         except DomainError as exc:
             add_domain_error(form, exc, field_map={f"intervals.{i}": "hours" for i in range(20)})
         else:
-            if not affected:
-                messages.success(request, _("日期调整已保存。"))
-                return redirect("spaces:operate-exceptions", venue_id=venue.pk)
-    return _render(
-        request, "exceptions.html", venue, form=form, upcoming=_upcoming(venue), affected=affected
-    )
-
-
-def _upcoming(venue):
-    return venue.exceptions.filter(
-        date__gte=selectors.local_today(venue) - dt.timedelta(days=1)
-    ).select_related("room")
+            if affected:
+                return page(form, affected=affected)
+            return saved(request, _("日期调整已保存。"), url=url, render=page)
+    return page(form)
 
 
 @operator_view
@@ -297,11 +322,17 @@ def photos(request, venue):
     from spaces.photos import photo_create, photo_delete
 
     rooms = list(venue.rooms.all())
+    url = reverse("spaces:operate-photos", args=[venue.pk])
+
+    def page(form=None, **extra):
+        form = form or PhotoForm(rooms=rooms)
+        photos = venue.photos.select_related("room")
+        return _render(request, "photos.html", venue, form=form, photos=photos, **extra)
+
     if request.method == "POST" and request.POST.get("action") == "delete":
-        photo = get_object_or_404(Photo, pk=request.POST.get("id"), venue=venue)
+        photo = get_object_or_404(Photo, pk=id_or_404(request.POST.get("id")), venue=venue)
         photo_delete(user=request.user, photo=photo)
-        messages.success(request, _("照片已删除。"))
-        return redirect("spaces:operate-photos", venue_id=venue.pk)
+        return saved(request, _("照片已删除。"), url=url, render=page)
     form = PhotoForm(request.POST or None, request.FILES or None, rooms=rooms)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -317,12 +348,5 @@ def photos(request, venue):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, _("照片已上传。"))
-            return redirect("spaces:operate-photos", venue_id=venue.pk)
-    return _render(
-        request,
-        "photos.html",
-        venue,
-        form=form,
-        photos=venue.photos.select_related("room"),
-    )
+            return saved(request, _("照片已上传。"), url=url, render=page)
+    return page(form)

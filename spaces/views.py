@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from linli.errors import DomainError
+from linli.pages import id_or_none
 from spaces import presenters, selectors
 from spaces.calendar import provisional_note
 from spaces.extensions import render_venue_panels
@@ -31,10 +32,7 @@ def venue_list(request: HttpRequest, *, template: str = "spaces/venue_list.html"
     if kind not in VenueKind.values:
         kind = None
     open_now = True if request.GET.get("open_now") == "1" else None
-    try:
-        community_id = int(request.GET.get("community") or 0) or None
-    except ValueError:
-        community_id = None
+    community_id = id_or_none(request.GET.get("community"))
     items = selectors.venue_list(near=near, kind=kind, open_now=open_now, community_id=community_id)
     context = {
         "items": items,

@@ -82,3 +82,31 @@ def test_operator_creates_an_evening_scene_and_residents_see_it(
     assert strip.get_by_text("18:00-22:00 夜间棋牌").first.is_visible()
     assert page.locator(".scene-band.scene-commercial").count() == 7
     assert page.locator(".scene-now-line").is_visible()
+
+
+def test_the_scene_form_keeps_input_and_shows_the_error(
+    signed_in_page, live_server, teahouse, operator
+):
+    page = signed_in_page(operator)
+    page.goto(f"{live_server.url}/operate/venues/{teahouse.pk}/scenes/")
+    page.evaluate("window.linliMark = 'same page'")
+    page.get_by_role("link", name="新建场景").click()
+    form = page.locator("#scene-editor form")
+    form.wait_for()
+    page.fill("#id_name", "")
+    page.fill("#id_description", "棋牌、休闲茶饮")
+    page.check("input[name=kind][value=commercial]")
+    page.fill("#id_starts", "18:00")
+    page.fill("#id_ends", "22:00")
+    page.get_by_role("button", name="保存场景").click()
+
+    page.locator("#scene-editor .errorlist").first.wait_for()
+    assert page.input_value("#id_description") == "棋牌、休闲茶饮"
+    assert page.input_value("#id_starts") == "18:00"
+    assert not Scene.objects.filter(kind="commercial").exists()
+
+    page.fill("#id_name", "夜间棋牌")
+    page.get_by_role("button", name="保存场景").click()
+    page.get_by_text("场景“夜间棋牌”已创建。").wait_for()
+    assert page.evaluate("window.linliMark") == "same page"
+    assert Scene.objects.filter(kind="commercial", name="夜间棋牌").exists()

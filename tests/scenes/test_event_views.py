@@ -332,6 +332,45 @@ def test_the_publish_form_keeps_input_and_shows_the_error_on_the_field(
     assert not Event.objects.exists()
 
 
+def test_publishing_with_htmx_confirms_and_lists_the_events_in_the_region(
+    operator_client, venue, room
+):
+    weekly_hours(venue)
+    url = f"/operate/venues/{venue.pk}/events/"
+
+    response = operator_client.post(
+        url,
+        publish_data(room, weeks="2"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="operate-region",
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="operate-region"' in html and "<html" not in html
+    assert "已发布 2 场活动。" in html
+    assert html.count('class="card event-operate-row"') == 2
+    assert 'value="品茶议事"' not in html  # a fresh form
+    assert "已发布 2 场活动。" not in operator_client.get(url).content.decode()
+
+
+def test_the_publish_form_with_htmx_keeps_input_on_error(operator_client, venue, room):
+    weekly_hours(venue)
+
+    response = operator_client.post(
+        f"/operate/venues/{venue.pk}/events/",
+        publish_data(room, starts="abc", title="大合唱"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="operate-region",
+    )
+
+    html = response.content.decode()
+    assert 'id="operate-region"' in html
+    assert 'value="大合唱"' in html and 'value="abc"' in html
+    assert "errorlist" in html
+    assert not Event.objects.exists()
+
+
 def test_the_publish_form_maps_a_time_error_to_the_start_field(operator_client, venue, room):
     weekly_hours(venue)
 

@@ -238,3 +238,23 @@ def test_cancel_closes_the_htmx_editor(operator_client, venue):
         planner_url(venue), {"close": "1"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="scene-editor"
     )
     assert (response.status_code, response.content) == (200, b"")
+
+
+@pytest.mark.parametrize("bad", ["abc", "", "-1", "99999999999999999999", "987654321"])
+def test_the_planner_answers_a_malformed_or_missing_scene_to_edit_with_404(
+    operator_client, venue, bad
+):
+    response = operator_client.get(planner_url(venue), {"edit": bad or " "})
+    assert response.status_code == 404
+
+
+def test_the_planner_ignores_a_malformed_room_for_a_new_scene(operator_client, venue):
+    response = operator_client.get(planner_url(venue), {"new": "1", "room": "99999999999999999999"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("venue_filter", ["abc", "99999999999999999999", "-1"])
+def test_the_events_list_ignores_a_malformed_venue_filter(anonymous, venue, venue_filter):
+    response = anonymous.get("/events/", {"venue": venue_filter})
+    assert response.status_code == 200
+    assert response.context["selected_venue"] is None

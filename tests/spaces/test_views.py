@@ -239,7 +239,7 @@ def test_hours_that_close_an_event_ask_then_cancel_with_a_message(
 ):
     url = f"/operate/venues/{venue.pk}/hours/"
     week = {f"day_{d}": "09:00-18:00" for d in range(7)}
-    asked = operator_client.post(url, week, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="operate-form")
+    asked = operator_client.post(url, week, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="operate-region")
     html = asked.content.decode()
     assert asked.status_code == 200
     assert "此更改会影响 1 个已发布的活动" in html
@@ -321,3 +321,222 @@ def test_deleting_a_room_with_an_event_asks_then_cancels(
     done = operator_client.post(url, {"action": "delete", "on_conflict": "cancel"})
     assert done.status_code == 302
     assert not Room.objects.filter(pk=room.pk).exists()
+
+
+# --- the form convention (linli/pages.py): every operator form, plain and with htmx -------
+
+REGION = 'id="operate-region"'
+
+
+def htmx_post(client, url, data):
+    """What htmx sends for a form of the convention: it swaps #operate-region."""
+    return client.post(url, data, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="operate-region")
+
+
+def venue_data(venue, **overrides):
+    return {
+        "name": venue.name,
+        "kind": venue.kind,
+        "address": venue.address,
+        "latitude": "30.705000",
+        "longitude": "104.092000",
+        "coordinate_system": "wgs84",
+        "time_zone": "Asia/Shanghai",
+        "holiday_policy": "closed",
+        **overrides,
+    }
+
+
+def test_venue_form_plain_post_redirects_with_the_message(operator_client, venue):
+    url = f"/operate/venues/{venue.pk}/"
+    response = operator_client.post(url, venue_data(venue, name="五福茶馆（新）"))
+    assert (response.status_code, response["Location"]) == (302, url)
+    assert "场馆信息已保存。" in operator_client.get(url).content.decode()
+    venue.refresh_from_db()
+    assert venue.name == "五福茶馆（新）"
+
+
+def test_venue_form_with_htmx_confirms_inside_the_region(operator_client, venue):
+    url = f"/operate/venues/{venue.pk}/"
+    response = htmx_post(operator_client, url, venue_data(venue, name="五福茶馆（新）"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert REGION in html and "<html" not in html
+    assert "场馆信息已保存。" in html
+    assert 'value="五福茶馆（新）"' in html
+    # Confirmed here, so it does not turn up again on the next page.
+    assert "场馆信息已保存。" not in operator_client.get(url).content.decode()
+
+
+def test_venue_form_with_htmx_keeps_input_and_shows_the_error(operator_client, venue):
+    data = venue_data(venue, name="", address="成都市成华区某路2号", latitude="abc")
+    response = htmx_post(operator_client, f"/operate/venues/{venue.pk}/", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert REGION in html
+    assert 'value="成都市成华区某路2号"' in html
+    assert html.count('class="errorlist') >= 2
+    venue.refresh_from_db()
+    assert venue.name == "五福茶馆"
+
+
+def test_room_add_with_htmx_refreshes_the_list(operator_client, venue, room):
+    response = htmx_post(
+        operator_client,
+        f"/operate/venues/{venue.pk}/rooms/",
+        {"name": "长者空间", "capacity": "20", "order": "0"},
+    )
+    html = response.content.decode()
+    assert REGION in html
+    assert "功能室已添加。" in html
+    assert "长者空间" in html.split('id="room-list"')[1].split("</ul>")[0]
+    assert 'value="长者空间"' not in html  # a fresh form for the next room
+    assert Room.objects.filter(venue=venue, name="长者空间", capacity=20).exists()
+
+
+def test_room_add_plain_post_redirects_with_the_message(operator_client, venue):
+    url = f"/operate/venues/{venue.pk}/rooms/"
+    response = operator_client.post(url, {"name": "长者空间", "capacity": "20", "order": "0"})
+    assert (response.status_code, response["Location"]) == (302, url)
+    assert "功能室已添加。" in operator_client.get(url).content.decode()
+
+
+def test_room_add_with_htmx_keeps_input_on_error(operator_client, venue):
+    response = htmx_post(
+        operator_client,
+        f"/operate/venues/{venue.pk}/rooms/",
+        {"name": "长者空间", "capacity": "abc", "order": "0"},
+    )
+    html = response.content.decode()
+    assert REGION in html and "errorlist" in html
+    assert 'value="长者空间"' in html
+    assert not Room.objects.filter(name="长者空间").exists()
+
+
+def test_room_edit_with_htmx_confirms_and_shows_the_new_name(operator_client, room):
+    url = f"/operate/rooms/{room.pk}/"
+    data = {"name": "议事厅", "capacity": "30", "order": "1", "is_bookable": "on"}
+    html = htmx_post(operator_client, url, data).content.decode()
+    assert REGION in html
+    assert "功能室已保存。" in html
+    assert "<h2>议事厅</h2>" in html
+    room.refresh_from_db()
+    assert (room.name, room.capacity) == ("议事厅", 30)
+
+
+def test_room_edit_plain_post_keeps_input_on_error(operator_client, room):
+    url = f"/operate/rooms/{room.pk}/"
+    response = operator_client.post(url, {"name": "议事厅", "capacity": "0", "order": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="议事厅"' in html and "errorlist" in html
+    room.refresh_from_db()
+    assert room.name == "议事茶亭"
+
+
+@pytest.mark.parametrize("bad", ["9点到12点", "abc"])
+@pytest.mark.parametrize("post", [htmx_post, lambda c, u, d: c.post(u, d)], ids=["htmx", "plain"])
+def test_hours_form_shows_the_error_for_words_as_hours(operator_client, venue, bad, post):
+    response = post(operator_client, f"/operate/venues/{venue.pk}/hours/", {"day_0": bad})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert REGION in html
+    assert f'value="{bad}"' in html
+    assert f"无法识别“{bad}”" in html
+    assert not OpeningHours.objects.exists()
+
+
+def test_hours_form_with_htmx_confirms_and_shows_the_saved_hours(operator_client, venue, room):
+    url = f"/operate/venues/{venue.pk}/hours/?room={room.pk}"
+    html = htmx_post(
+        operator_client, url, {"day_0": "9:00-12:00", "room": room.pk}
+    ).content.decode()
+    assert REGION in html
+    assert "开放时间已保存。" in html
+    assert 'value="09:00-12:00"' in html  # as saved, normalised
+    assert list(OpeningHours.objects.values_list("room", "day", "opens")) == [(room.pk, 0, T(9))]
+
+
+def test_exception_form_with_htmx_adds_the_day_to_the_list(operator_client, venue):
+    url = f"/operate/venues/{venue.pk}/exceptions/"
+    with time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=SH), tick=False):
+        response = htmx_post(
+            operator_client, url, {"date": "2026-12-09", "hours": "", "reason": "设备检修"}
+        )
+    html = response.content.decode()
+    assert REGION in html
+    assert "日期调整已保存。" in html
+    assert "设备检修" in html.split('id="exception-list"')[1].split("</ul>")[0]
+    assert OpeningException.objects.get().reason == "设备检修"
+
+
+@pytest.mark.parametrize("bad", ["9点到12点", "abc"])
+def test_exception_form_with_htmx_keeps_input_on_error(operator_client, venue, bad):
+    url = f"/operate/venues/{venue.pk}/exceptions/"
+    data = {"date": "2026-12-09", "hours": bad, "reason": "设备检修"}
+    html = htmx_post(operator_client, url, data).content.decode()
+    assert REGION in html
+    assert f'value="{bad}"' in html and 'value="设备检修"' in html
+    assert f"无法识别“{bad}”" in html
+    assert not OpeningException.objects.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=SH), tick=False)
+def test_exception_delete_with_htmx_refreshes_the_list(operator_client, venue):
+    row = OpeningException.objects.create(venue=venue, date=dt.date(2026, 12, 9), reason="设备检修")
+    url = f"/operate/venues/{venue.pk}/exceptions/"
+    html = htmx_post(operator_client, url, {"action": "delete", "id": row.pk}).content.decode()
+    assert "已删除该日期的调整。" in html
+    assert "没有即将生效的日期调整。" in html
+    assert not OpeningException.objects.exists()
+
+
+# --- malformed, missing and foreign ids inside forms and query strings --------------------
+
+
+@pytest.mark.parametrize("page", ["exceptions", "photos"])
+@pytest.mark.parametrize("bad", ["abc", "", "-1", "99999999999999999999", "987654321"])
+def test_delete_with_a_malformed_or_missing_id_is_a_404(operator_client, venue, page, bad):
+    url = f"/operate/venues/{venue.pk}/{page}/"
+    response = operator_client.post(url, {"action": "delete", "id": bad})
+    assert response.status_code == 404
+    response = operator_client.post(url, {"action": "delete"})
+    assert response.status_code == 404
+
+
+def test_delete_of_another_venues_exception_or_photo_is_a_404(operator_client, venue):
+    from spaces.models import Photo
+
+    other = VenueFactory()
+    row = OpeningException.objects.create(venue=other, date=dt.date(2026, 12, 9), reason="检修")
+    photo = Photo.objects.create(venue=other, image="venue-x/a.webp", width=1, height=1)
+    url = f"/operate/venues/{venue.pk}"
+    response = operator_client.post(f"{url}/exceptions/", {"action": "delete", "id": row.pk})
+    assert response.status_code == 404
+    response = operator_client.post(f"{url}/photos/", {"action": "delete", "id": photo.pk})
+    assert response.status_code == 404
+    assert OpeningException.objects.filter(pk=row.pk).exists()
+    assert Photo.objects.filter(pk=photo.pk).exists()
+
+
+@pytest.mark.parametrize("bad", ["abc", "-1", "99999999999999999999", "987654321"])
+def test_hours_for_a_malformed_or_missing_room_is_a_404(operator_client, venue, bad):
+    url = f"/operate/venues/{venue.pk}/hours/"
+    assert operator_client.get(url, {"room": bad}).status_code == 404
+    assert operator_client.post(url, {"room": bad, "day_0": "09:00-12:00"}).status_code == 404
+    assert not OpeningHours.objects.exists()
+
+
+def test_hours_for_another_venues_room_is_a_404(operator_client, venue):
+    from tests.factories import RoomFactory
+
+    other_room = RoomFactory()
+    url = f"/operate/venues/{venue.pk}/hours/"
+    assert operator_client.get(url, {"room": other_room.pk}).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["community=99999999999999999999", "community=abc"])
+def test_venue_list_ignores_a_malformed_community_filter(anonymous, venue, query):
+    response = anonymous.get(f"/venues/?{query}")
+    assert response.status_code == 200
+    assert "五福茶馆" in response.content.decode()

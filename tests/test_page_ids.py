@@ -1,0 +1,288 @@
+"""Every page whose URL carries an id answers a missing, a foreign and a malformed id with
+the error page (404 or 403 in the site layout), never a 500 (issue 7).
+
+``CASES`` names every id-bearing page URL; ``test_every_id_bearing_page_is_covered`` fails
+when a new one is added without saying here who asks for it and what a foreign id is.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from scenes.models import Event, Group, GroupInvitation, GroupMembership
+from scenes.services.group_invitations import group_invite, invite_phone_hash
+from tests.factories import (
+    ResidentFactory,
+    RoomFactory,
+    UserFactory,
+    VenueFactory,
+    VenueRoleFactory,
+    make_scene,
+)
+
+SH = ZoneInfo("Asia/Shanghai")
+MISSING = 987654321
+MALFORMED = ["abc", "-1", "1.5", "99999999999999999999"]
+
+
+def id_bearing_page_urls() -> dict[str, list[str]]:
+    """url name -> the names of its id arguments, for every page (not /api/, not admin)."""
+    found: dict[str, list[str]] = {}
+
+    def walk(patterns, prefix, namespace):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                if route.startswith(("api/", "admin/")):
+                    continue
+                ns = p.namespace or namespace
+                walk(p.url_patterns, route, ns)
+            elif isinstance(p, URLPattern) and p.pattern.converters:
+                ids = [
+                    k
+                    for k, c in p.pattern.converters.items()
+                    if type(c).__name__ != "PathConverter"
+                ]
+                if ids:
+                    found[f"{namespace}:{p.name}" if namespace else p.name] = ids
+
+    walk(get_resolver().url_patterns, "", None)
+    return found
+
+
+@dataclass
+class World:
+    venue: object
+    room: object
+    other_venue: object
+    other_room: object
+    hidden_venue: object
+    scene: object
+    other_scene: object
+    event: object
+    other_event: object
+    hidden_event: object
+    group: object
+    invitation: object
+    other_invitation: object
+    clients: dict
+
+
+@pytest.fixture
+def world(db):
+    venue = VenueFactory(name="五福茶馆")
+    other_venue = VenueFactory(name="别处")
+    hidden_venue = VenueFactory(name="未公开", is_published=False)
+    room, other_room = RoomFactory(venue=venue), RoomFactory(venue=other_venue)
+    hidden_room = RoomFactory(venue=hidden_venue)
+    start = dt.datetime(2030, 10, 14, 14, 30, tzinfo=SH)
+
+    def event(room):
+        return Event.objects.create(
+            venue=room.venue,
+            room=room,
+            title="品茶议事",
+            capacity=5,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+        )
+
+    operator = UserFactory(username="wufu-operator", is_staff=True, password="!")  # no hashing
+    VenueRoleFactory(user=operator, venue=venue, role="operator")
+    leader, stranger = ResidentFactory(), ResidentFactory()
+    group = Group.objects.create(name="合唱团", created_by=leader)
+    GroupMembership.objects.create(group=group, user=leader, role=GroupMembership.Role.LEADER)
+    # The stranger is invited; the other invitation is for a number that is not theirs.
+    group_invite(user=leader, group=group, phones=[stranger.phone, "13900000099"])
+    invitation = GroupInvitation.objects.get(phone_hash=invite_phone_hash(stranger.phone))
+    other_invitation = GroupInvitation.objects.exclude(pk=invitation.pk).get()
+    clients = {"anonymous": Client()}
+    for name, user in {"operator": operator, "leader": leader, "stranger": stranger}.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
+    return World(
+        venue=venue,
+        room=room,
+        other_venue=other_venue,
+        other_room=other_room,
+        hidden_venue=hidden_venue,
+        scene=make_scene(venue),
+        other_scene=make_scene(other_venue),
+        event=event(room),
+        other_event=event(other_room),
+        hidden_event=event(hidden_room),
+        group=group,
+        invitation=invitation,
+        other_invitation=other_invitation,
+        clients=clients,
+    )
+
+
+def _operator_venue(method="get"):
+    """An operator page of one venue: another venue's is 403."""
+    return {
+        "client": "operator",
+        "method": method,
+        "ok": lambda w: {"venue_id": w.venue.pk},
+        "missing": lambda w: {"venue_id": MISSING},
+        "foreign": lambda w: ({"venue_id": w.other_venue.pk}, 403),
+    }
+
+
+# url name -> who asks, the kwargs of a good URL, of a missing id and of a foreign one.
+CASES = {
+    "spaces:venue-detail": {
+        "client": "anonymous",
+        "ok": lambda w: {"venue_id": w.venue.pk},
+        "missing": lambda w: {"venue_id": MISSING},
+        # Not published yet: residents must not see it exists.
+        "foreign": lambda w: ({"venue_id": w.hidden_venue.pk}, 404),
+    },
+    "spaces:operate-venue": _operator_venue(),
+    "spaces:operate-rooms": _operator_venue(),
+    "spaces:operate-hours": _operator_venue(),
+    "spaces:operate-exceptions": _operator_venue(),
+    "spaces:operate-photos": _operator_venue(),
+    "spaces:operate-room": {
+        "client": "operator",
+        "ok": lambda w: {"room_id": w.room.pk},
+        "missing": lambda w: {"room_id": MISSING},
+        "foreign": lambda w: ({"room_id": w.other_room.pk}, 403),
+    },
+    "scenes:planner": _operator_venue(),
+    "scenes:operate-events": _operator_venue(),
+    "scenes:operate-groups": _operator_venue(),
+    "scenes:planner-scene": {
+        "client": "operator",
+        "ok": lambda w: {"venue_id": w.venue.pk, "scene_id": w.scene.pk},
+        "ok_status": 302,  # GET opens the planner with the scene's form
+        "missing": lambda w: {"venue_id": w.venue.pk, "scene_id": MISSING},
+        # Another venue's scene under my venue's URL.
+        "foreign": lambda w: ({"venue_id": w.venue.pk, "scene_id": w.other_scene.pk}, 404),
+    },
+    "scenes:operate-event": {
+        "client": "operator",
+        "ok": lambda w: {"venue_id": w.venue.pk, "event_id": w.event.pk},
+        "missing": lambda w: {"venue_id": w.venue.pk, "event_id": MISSING},
+        "foreign": lambda w: ({"venue_id": w.venue.pk, "event_id": w.other_event.pk}, 404),
+    },
+    "scenes:event-detail": {
+        "client": "anonymous",
+        "ok": lambda w: {"event_id": w.event.pk},
+        "missing": lambda w: {"event_id": MISSING},
+        "foreign": lambda w: ({"event_id": w.hidden_event.pk}, 404),
+    },
+    "scenes:event-register": {
+        "client": "stranger",
+        "method": "post",
+        "ok": lambda w: {"event_id": w.event.pk},
+        "ok_status": 302,
+        "missing": lambda w: {"event_id": MISSING},
+        "foreign": lambda w: ({"event_id": w.hidden_event.pk}, 404),
+    },
+    "scenes:event-unregister": {
+        "client": "stranger",
+        "method": "post",
+        "ok": lambda w: {"event_id": w.event.pk},
+        "ok_status": 302,
+        "missing": lambda w: {"event_id": MISSING},
+        "foreign": lambda w: ({"event_id": w.hidden_event.pk}, 404),
+    },
+    "scenes:group-detail": {
+        "client": "leader",
+        "ok": lambda w: {"group_id": w.group.pk},
+        "missing": lambda w: {"group_id": MISSING},
+        # Someone else's group: its members are personal data.
+        "foreign": lambda w: ({"group_id": w.group.pk}, 403, "stranger"),
+    },
+    "scenes:group-invite": {
+        "client": "leader",
+        "method": "post",
+        "ok": lambda w: {"group_id": w.group.pk},  # no numbers: the form says so
+        "missing": lambda w: {"group_id": MISSING},
+        "foreign": lambda w: ({"group_id": w.group.pk}, 403, "stranger"),
+    },
+    "scenes:group-invite-code": {
+        "client": "leader",
+        "method": "post",
+        "ok": lambda w: {"group_id": w.group.pk},
+        "ok_status": 302,
+        "missing": lambda w: {"group_id": MISSING},
+        "foreign": lambda w: ({"group_id": w.group.pk}, 403, "stranger"),
+    },
+    "scenes:invitation-accept": {
+        "client": "stranger",
+        "method": "post",
+        "ok": lambda w: {"invitation_id": w.invitation.pk},
+        "ok_status": 302,
+        "missing": lambda w: {"invitation_id": MISSING},
+        # An invitation to someone else's number: not found, never "not yours".
+        "foreign": lambda w: ({"invitation_id": w.other_invitation.pk}, 404),
+    },
+    "scenes:invitation-decline": {
+        "client": "stranger",
+        "method": "post",
+        "ok": lambda w: {"invitation_id": w.invitation.pk},
+        "ok_status": 302,
+        "missing": lambda w: {"invitation_id": MISSING},
+        "foreign": lambda w: ({"invitation_id": w.other_invitation.pk}, 404),
+    },
+}
+
+
+def test_every_id_bearing_page_is_covered():
+    assert set(id_bearing_page_urls()) == set(CASES)
+
+
+def _request(world, case, kwargs, client_name=None):
+    client = world.clients[client_name or case["client"]]
+    url = reverse(next(n for n, c in CASES.items() if c is case), kwargs=kwargs)
+    return getattr(client, case.get("method", "get"))(url)
+
+
+def _assert_error_page(response, status):
+    assert response.status_code == status
+    html = response.content.decode()
+    assert '<meta name="viewport"' in html
+    assert 'href="/"' in html  # a way back home
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@override_settings(DEBUG=False)
+def test_it_answers_a_good_id(world, name):
+    case = CASES[name]
+    response = _request(world, case, case["ok"](world))
+    assert response.status_code == case.get("ok_status", 200)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@override_settings(DEBUG=False)
+def test_it_handles_missing_id(world, name):
+    case = CASES[name]
+    _assert_error_page(_request(world, case, case["missing"](world)), 404)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@override_settings(DEBUG=False)
+def test_it_handles_foreign_id(world, name):
+    case = CASES[name]
+    kwargs, status, *who = case["foreign"](world)
+    _assert_error_page(_request(world, case, kwargs, *who), status)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@override_settings(DEBUG=False)
+def test_it_handles_malformed_id(world, name):
+    case = CASES[name]
+    good = reverse(name, kwargs=case["ok"](world))
+    client = world.clients[case["client"]]
+    for key, value in case["ok"](world).items():
+        for bad in MALFORMED:
+            url = good.replace(f"/{value}/", f"/{bad}/", 1)
+            assert url != good, key
+            response = getattr(client, case.get("method", "get"))(url)
+            _assert_error_page(response, 404)
