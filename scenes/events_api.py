@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from accounts.auth import resident_auth
+from linli.api_docs import errors
+from linli.api_types import Id, Instant
 from linli.errors import NotFound
 from scenes.models import Event, EventRegistration, Group, GroupVenueApproval
 from scenes.selectors import events as event_selectors
@@ -55,13 +57,13 @@ class EventOut(Schema):
 
 
 class EventIn(Schema):
-    room_id: int
+    room_id: Id
     title: str = Field(..., max_length=80)
     description: str = Field("", max_length=2000)
-    organiser_group_id: int | None = Field(None, description="an approved group; none: venue")
-    capacity: int = Field(..., ge=1)
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    organiser_group_id: Id | None = Field(None, description="an approved group; none: venue")
+    capacity: int = Field(..., ge=1, le=10000)
+    starts_at: Instant
+    ends_at: Instant
     weeks: int = Field(1, ge=1, le=52, description="publish weekly for this many weeks")
 
 
@@ -130,7 +132,7 @@ class GroupIn(Schema):
 
 
 class ApprovalRequestIn(Schema):
-    venue_id: int
+    venue_id: Id
 
 
 class DecisionIn(Schema):
@@ -209,7 +211,7 @@ def group_payload(group: Group, *, user) -> dict:
     }
 
 
-def _event(event_id: int) -> Event:
+def _event(event_id: Id) -> Event:
     return event_selectors.event_get(event_id=event_id)
 
 
@@ -226,7 +228,7 @@ def _group(group_id: int | None) -> Group | None:
 
 
 @router.get("/venues/{venue_id}/events", response=list[EventOut], auth=None)
-def list_venue_events(request: HttpRequest, venue_id: int, limit: int = 50):
+def list_venue_events(request: HttpRequest, venue_id: Id, limit: int = 50):
     """Upcoming published events at a venue (those that have not ended), soonest first;
     at most `limit` (1-200)."""
     venue = venue_get(venue_id=venue_id)
@@ -235,12 +237,12 @@ def list_venue_events(request: HttpRequest, venue_id: int, limit: int = 50):
 
 
 @router.get("/events/{event_id}", response=EventOut, auth=None)
-def get_event(request: HttpRequest, event_id: int):
+def get_event(request: HttpRequest, event_id: Id):
     return event_payload(_event(event_id))
 
 
 @router.post("/venues/{venue_id}/events", response={201: PublishedOut})
-def publish_events(request: HttpRequest, venue_id: int, payload: EventIn):
+def publish_events(request: HttpRequest, venue_id: Id, payload: EventIn):
     """Operators: publish an event, or the same event weekly for `weeks` weeks (all or none)."""
     venue = venue_get(venue_id=venue_id, published_only=False)
     room = room_get(room_id=payload.room_id)
@@ -268,7 +270,7 @@ def publish_events(request: HttpRequest, venue_id: int, payload: EventIn):
 
 
 @router.post("/events/{event_id}/cancel", response=EventCancelOut)
-def cancel_event(request: HttpRequest, event_id: int, payload: EventCancelIn):
+def cancel_event(request: HttpRequest, event_id: Id, payload: EventCancelIn):
     """Operators: call an event off; everyone registered or waiting is told (notices)."""
     event = Event.objects.select_related("venue").filter(pk=event_id).first()
     if event is None:
@@ -286,7 +288,7 @@ def cancel_event(request: HttpRequest, event_id: int, payload: EventCancelIn):
 @router.post(
     "/events/{event_id}/registrations", response={201: RegistrationOut}, auth=resident_auth
 )
-def register(request: HttpRequest, event_id: int):
+def register(request: HttpRequest, event_id: Id):
     """Take a seat; when the event is full the resident joins the waitlist (status
     "waitlisted" with a position) and is promoted automatically when a seat frees up."""
     registration = registration_services.event_register(user=request.user, event=_event(event_id))
@@ -294,7 +296,7 @@ def register(request: HttpRequest, event_id: int):
 
 
 @router.delete("/events/{event_id}/registrations/me", response=RegistrationOut, auth=resident_auth)
-def unregister(request: HttpRequest, event_id: int):
+def unregister(request: HttpRequest, event_id: Id):
     result = registration_services.event_unregister(user=request.user, event=_event(event_id))
     return registration_payload(result.registration)
 
@@ -311,7 +313,7 @@ def my_registrations(request: HttpRequest):
 # --- groups -------------------------------------------------------------------------------
 
 
-@router.post("/groups", response={201: GroupOut}, auth=resident_auth)
+@router.post("/groups", response={201: GroupOut}, auth=resident_auth, openapi_extra=errors(429))
 def create_group(request: HttpRequest, payload: GroupIn):
     """Register a group; the caller leads it. Members must already be Linli residents."""
     group = group_services.group_create(
@@ -333,7 +335,7 @@ def my_groups(request: HttpRequest):
 
 
 @router.post("/groups/{group_id}/approvals", response={201: ApprovalOut}, auth=resident_auth)
-def request_approval(request: HttpRequest, group_id: int, payload: ApprovalRequestIn):
+def request_approval(request: HttpRequest, group_id: Id, payload: ApprovalRequestIn):
     """The group's leader asks a venue to approve the group there."""
     group = group_selectors.group_get(group_id=group_id)
     venue = venue_get(venue_id=payload.venue_id)
@@ -342,7 +344,7 @@ def request_approval(request: HttpRequest, group_id: int, payload: ApprovalReque
 
 
 @router.get("/venues/{venue_id}/group-approvals", response=list[ApprovalOut])
-def venue_group_approvals(request: HttpRequest, venue_id: int, status: str | None = None):
+def venue_group_approvals(request: HttpRequest, venue_id: Id, status: str | None = None):
     """Operators: groups that asked to use this venue (filter by status, e.g. pending)."""
     from spaces.permissions import venue_require_operator
 
@@ -353,7 +355,7 @@ def venue_group_approvals(request: HttpRequest, venue_id: int, status: str | Non
 
 
 @router.post("/group-approvals/{approval_id}/decide", response=ApprovalOut)
-def decide_approval(request: HttpRequest, approval_id: int, payload: DecisionIn):
+def decide_approval(request: HttpRequest, approval_id: Id, payload: DecisionIn):
     """Operators of the approval's venue: approve or reject, with a note for the leader."""
     approval = group_selectors.group_approval_get(approval_id=approval_id)
     approval = group_services.group_approval_decide(

@@ -8,6 +8,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from linli.api_types import Day, Id, LocalTime
+
 Kind = Literal["public", "commercial", "closed"]
 DayFilterIn = Literal["all", "working", "non_working"]
 WhoIn = Literal["residents", "groups", "staff", "walk_in"]
@@ -114,7 +116,7 @@ class SceneOut(Schema):
 
 class _RuleFieldsIn(Schema):
     who_may_book: WhoIn | None = None
-    price_per_hour_fen: int | None = Field(None, ge=0)
+    price_per_hour_fen: int | None = Field(None, ge=0, le=10_000_000)
     slot_minutes: int | None = Field(None, ge=5, le=240)
     min_duration_minutes: int | None = Field(None, ge=1, le=1440)
     max_duration_minutes: int | None = Field(None, ge=1, le=1440)
@@ -134,15 +136,15 @@ class SceneIn(_RuleFieldsIn):
     kind: Kind
     name: str = Field(..., min_length=1, max_length=60)
     description: str = Field("", max_length=200)
-    room_ids: list[int] = []
+    room_ids: list[Id] = []
     weekdays: list[int] = Field([1, 2, 3, 4, 5, 6, 7], description="1 = Monday ... 7 = Sunday")
-    starts: dt.time
-    ends: dt.time
+    starts: LocalTime
+    ends: LocalTime
     overnight: bool = False
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
     day_filter: DayFilterIn = "all"
-    one_off_date: dt.date | None = None
+    one_off_date: Day | None = None
     on_conflict: OnConflict = "ask"
     cancel_message: str = Field("", max_length=200)
 
@@ -153,14 +155,14 @@ class ScenePatch(_RuleFieldsIn):
     kind: Kind | None = None
     name: str | None = Field(None, min_length=1, max_length=60)
     description: str | None = Field(None, max_length=200)
-    room_ids: list[int] | None = None
+    room_ids: list[Id] | None = None
     weekdays: list[int] | None = None
-    starts: dt.time | None = None
-    ends: dt.time | None = None
+    starts: LocalTime | None = None
+    ends: LocalTime | None = None
     overnight: bool | None = None
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
     day_filter: DayFilterIn | None = None
-    one_off_date: dt.date | None = None
+    one_off_date: Day | None = None
     on_conflict: OnConflict = "ask"
     cancel_message: str = Field("", max_length=200)
