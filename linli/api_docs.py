@@ -8,7 +8,8 @@ answer follows from its shape, so a new endpoint is documented without extra wor
 - 401 and 403 when it needs authentication (no token, no permission, no consent, CSRF),
   403 also for anonymous writes (CSRF);
 - 404 when it takes any input (the object, or one the input refers to, may not exist);
-- 409 for writes (a conflicting state: duplicates, overlaps, changes that need an answer).
+- 409 for writes (a conflicting state: duplicates, overlaps, changes that need an answer);
+- 415 for anonymous writes too, which take JSON only.
 
 Operations that are throttled say so in their decorator::
 
@@ -55,6 +56,9 @@ def _statuses(method: str, operation: dict) -> set[int]:
         statuses |= {401, 403}
     if method in WRITES:
         statuses |= {403, 409}
+        if not operation.get("security"):
+            # Anonymous writes that sign a browser in insist on JSON (csrf_protect_anonymous).
+            statuses.add(415)
     return statuses
 
 

@@ -103,8 +103,8 @@ class SceneOut(Schema):
     all_rooms: bool
     room_ids: list[int]
     weekdays: list[int]
-    starts: dt.time
-    ends: dt.time
+    starts: LocalTime
+    ends: LocalTime
     overnight: bool
     valid_from: dt.date
     valid_until: dt.date | None
