@@ -56,9 +56,9 @@ class World:
             "community_id": [self.venue.community_id],
             "scene_id": [self.scene.pk, self.foreign["scene"].pk],
             "event_id": [self.event.pk, self.foreign["event"].pk],
-            "group_id": [self.group.pk],
+            "group_id": [self.group.pk, self.foreign["group"].pk],
             "organiser_group_id": [self.group.pk],
-            "approval_id": [self.approval.pk],
+            "approval_id": [self.approval.pk, self.foreign["approval"].pk],
             "photo_id": [self.photo.pk, self.foreign["photo"].pk],
         }
 
@@ -99,6 +99,13 @@ def build_world() -> World:
     group = Group.objects.create(name="五福合唱团", created_by=resident)
     GroupMembership.objects.create(group=group, user=resident, role="leader")
     approval = GroupVenueApproval.objects.create(group=group, venue=ours["venue"])
+    # A group our resident does not lead, asking the venue our operator does not run.
+    other = ResidentFactory(phone="13800000102", display_name="李叔")
+    foreign["group"] = Group.objects.create(name="望江读书会", created_by=other)
+    GroupMembership.objects.create(group=foreign["group"], user=other, role="leader")
+    foreign["approval"] = GroupVenueApproval.objects.create(
+        group=foreign["group"], venue=foreign["venue"]
+    )
     world = World(group=group, approval=approval, foreign=foreign, **ours)
     world.headers = {
         "anonymous": {},
