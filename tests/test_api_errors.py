@@ -401,3 +401,34 @@ def test_errors_follow_accept_language(client, room, compiled_catalogue):  # noq
         "message": "Please correct the errors below.",
         "fields": {"room_id": ["Enter a whole number."]},
     }
+
+
+# --- documentation ------------------------------------------------------------------------------
+
+
+def test_the_openapi_schema_documents_each_operations_errors():
+    from linli.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api")
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+    assert schema["components"]["schemas"]["ErrorOut"]["required"] == ["code", "message", "fields"]
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            responses = {int(status): body for status, body in operation["responses"].items()}
+            expected = set()
+            if operation.get("parameters") or "requestBody" in operation:
+                expected |= {404, 422}
+            if "requestBody" in operation:
+                expected |= {400, 413, 415}
+            if operation.get("security"):
+                expected |= {401, 403}
+            if method != "get":
+                expected |= {403, 409}
+            assert expected <= set(responses), (method, path)
+            for status in expected:
+                assert responses[status]["content"] == error, (method, path, status)
+    otp = schema["paths"]["/api/accounts/otp/request"]["post"]["responses"]
+    assert sorted(map(int, otp)) == [202, 400, 403, 404, 409, 413, 415, 422, 429, 503]
+    patch = schema["paths"]["/api/venues/{venue_id}"]["patch"]["responses"]
+    assert sorted(map(int, patch)) == [200, 400, 401, 403, 404, 409, 413, 415, 422]
