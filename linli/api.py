@@ -35,7 +35,8 @@ class LinliAPI(NinjaAPI):
     def _get_urls(self):
         urls = super()._get_urls()
         for pattern in urls:
-            pattern.callback = self._json_not_allowed(pattern.callback)
+            if hasattr(pattern, "callback"):
+                pattern.callback = self._json_not_allowed(pattern.callback)
         urls.append(re_path(r"^", csrf_exempt(self._not_found), name="not-found"))
         return urls
 

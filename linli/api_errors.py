@@ -5,8 +5,8 @@ ninja (validation, domain errors, authentication, Django's 404/403/ValidationErr
 oversized bodies, unparseable JSON, wrong content types, throttling) and a last one for
 anything unexpected, which is logged and answered 500 ``server_error``, never as HTML,
 whatever DEBUG says. Routing failures outside ninja's operations (an unknown path, a
-method the path does not take) are answered by ``not_found`` and ``method_not_allowed``,
-wired up in ``linli.api``.
+method the path does not take) get the same bodies from ``http_error_body``, in
+``linli.api.LinliAPI``.
 
 Messages are in the request's language (LanguageMiddleware honours Accept-Language under
 /api/); field names are the ones the client sent, never model names.
