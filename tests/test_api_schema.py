@@ -16,7 +16,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -60,7 +62,13 @@ def world(db, settings, tmp_path):
     world = build_world()
     api_fuzzing.KNOWN_IDS.clear()
     api_fuzzing.KNOWN_IDS.update(world.ids())
+    # As Django's test client does: the WSGI handler would close the test's connection at
+    # the end of each request (PostgreSQL then loses the test transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     yield world
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
     api_fuzzing.KNOWN_IDS.clear()
 
 
