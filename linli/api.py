@@ -69,7 +69,13 @@ api = LinliAPI(
     renderer=UTF8JSONRenderer(),
     title="Linli API",
     version="1",
-    description="邻里 — community spaces, scenes, bookings and check-ins.",
+    description=(
+        "邻里 — community spaces, scenes, bookings and check-ins.\n\n"
+        "Every error is JSON `{code, message, fields}` (schema ErrorOut): match on `code`, "
+        "which is stable; `message` is for people, in the language of Accept-Language; "
+        "`fields` maps each input field that is wrong to its messages. Times of day are the "
+        "venue's local wall-clock time (HH:MM) without a zone; ids are positive 64-bit."
+    ),
     auth=api_auth,
     urls_namespace="api",
 )
