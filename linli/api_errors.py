@@ -226,9 +226,7 @@ def _respond(api, request: HttpRequest, body: dict, status: int) -> HttpResponse
 
 
 def on_domain_error(request: HttpRequest, exc: DomainError, *, api) -> HttpResponse:
-    body = exc.as_dict()
-    body.setdefault("fields", {})
-    response = _respond(api, request, body, exc.status)
+    response = _respond(api, request, exc.as_dict(), exc.status)
     retry_after = getattr(exc, "retry_after", None)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
