@@ -13,13 +13,14 @@ MANAGE := $(PY) manage.py
 IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test run bench messages compile-messages clean venv lint
+.PHONY: help demo test run bench fuzz messages compile-messages clean venv lint
 
 help:
 	@echo "make demo      install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test      lint, format check, migration check and the sqlite/postgresql/browser lanes"
 	@echo "make run       production-like: DEBUG=0, collectstatic, gunicorn on 127.0.0.1:$(PORT)"
 	@echo "make bench     API latency relative to /api/health (not part of make test)"
+	@echo "make fuzz      schemathesis: 10,000+ generated API requests per caller (not part of make test)"
 	@echo "make messages  collect translatable strings into locale/en and compile them"
 	@echo "make clean     remove var/ (database, uploads, logs, static) and caches; keeps .venv"
 
@@ -77,6 +78,10 @@ run: $(STAMP) compile-messages
 
 bench: $(STAMP)
 	$(PY) bench/api_latency.py
+
+# The standing schemathesis test of make test, long: random seeds, 250 examples per operation.
+fuzz: $(STAMP)
+	$(PY) scripts/api_fuzz.py
 
 # A stable catalogue: file-only locations and no POT-Creation-Date, so a diff shows only
 # strings that changed. djangojs.po appears only once static/js calls gettext().

@@ -26,6 +26,7 @@ from accounts.schemas import (
     SignInOut,
     VerifyIn,
 )
+from linli.api_docs import errors
 
 router = Router(tags=["accounts"])
 
@@ -53,7 +54,7 @@ def csrf(request: HttpRequest):
     return {"csrf_token": get_token(request)}
 
 
-@router.post("/otp/request", response={202: CodeSentOut}, auth=None)
+@router.post("/otp/request", response={202: CodeSentOut}, auth=None, openapi_extra=errors(429, 503))
 def request_code(request: HttpRequest, payload: PhoneIn):
     """Text a 6-digit sign-in code. Errors: invalid_phone (422), cooldown and rate_limited
     (429, with Retry-After), sms_failed (503), csrf_failed (403)."""
@@ -62,7 +63,7 @@ def request_code(request: HttpRequest, payload: PhoneIn):
     return Status(202, {"resend_after": sent.resend_after, "expires_in": sent.expires_in})
 
 
-@router.post("/otp/verify", response=SignInOut, auth=None)
+@router.post("/otp/verify", response=SignInOut, auth=None, openapi_extra=errors(429))
 def verify_code(request: HttpRequest, payload: VerifyIn):
     """Sign the session in. Errors: invalid_phone, invalid_code, code_expired, code_used
     (422), too_many_attempts (429), account_disabled and csrf_failed (403)."""

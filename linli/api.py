@@ -1,13 +1,21 @@
-"""The one NinjaAPI. Each app contributes a Router from ``<app>/api.py``."""
+"""The one NinjaAPI. Each app contributes a Router from ``<app>/api.py``.
+
+Errors: linli/api_errors.py (one mapping for every failure), linli/api_docs.py (their
+OpenAPI documentation), linli/api_types.py (input types every schema shares).
+"""
+
+from functools import wraps
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.urls import re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from accounts.auth import api_auth
-from linli.errors import DomainError
+from linli.api_docs import document_errors
+from linli.api_errors import JSONParser, http_error_body, validation_error
+from linli.api_errors import install as install_error_handlers
 
 
 class UTF8JSONRenderer(JSONRenderer):
@@ -16,87 +24,63 @@ class UTF8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class LinliAPI(NinjaAPI):
+    """ninja, plus JSON errors for requests that reach no operation, and error docs.
+
+    ninja answers a method a path does not take with a plain-text 405, and an unknown path
+    under /api/ would fall through to the site's HTML 404: both become ``{code, message,
+    fields}`` here. The OpenAPI schema gains each operation's error responses.
+    """
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            if hasattr(pattern, "callback"):
+                pattern.callback = self._json_not_allowed(pattern.callback)
+        urls.append(re_path(r"^", csrf_exempt(self._not_found), name="not-found"))
+        return urls
+
+    def _json_not_allowed(self, view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+                "application/json"
+            ):
+                allowed = response.get("Allow", "")
+                response = self.create_response(request, http_error_body(405), status=405)
+                response["Allow"] = allowed
+            return response
+
+        return wrapped
+
+    def _not_found(self, request: HttpRequest):
+        return self.create_response(request, http_error_body(404), status=404)
+
+    def validation_error_from_error_contexts(self, error_contexts):
+        return validation_error(error_contexts)
+
+    def get_openapi_schema(self, **kwargs):
+        return document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = LinliAPI(
+    parser=JSONParser(),
     renderer=UTF8JSONRenderer(),
     title="Linli API",
     version="1",
-    description="邻里 — community spaces, scenes, bookings and check-ins.",
+    description=(
+        "邻里 — community spaces, scenes, bookings and check-ins.\n\n"
+        "Every error is JSON `{code, message, fields}` (schema ErrorOut): match on `code`, "
+        "which is stable; `message` is for people, in the language of Accept-Language; "
+        "`fields` maps each input field that is wrong to its messages. Times of day are the "
+        "venue's local wall-clock time (HH:MM) without a zone; ids are positive 64-bit."
+    ),
     auth=api_auth,
     urls_namespace="api",
 )
 
-# Pydantic speaks English; residents and operators should not have to.
-_PYDANTIC_MESSAGES = {
-    "missing": lambda: _("此项为必填。"),
-    "string_too_short": lambda: _("内容太短。"),
-    "string_too_long": lambda: _("内容太长。"),
-    "string_type": lambda: _("请输入文字。"),
-    "int_parsing": lambda: _("请输入整数。"),
-    "int_type": lambda: _("请输入整数。"),
-    "float_parsing": lambda: _("请输入数字。"),
-    "float_type": lambda: _("请输入数字。"),
-    "bool_parsing": lambda: _("请输入是或否。"),
-    "date_from_datetime_parsing": lambda: _("请输入有效日期（YYYY-MM-DD）。"),
-    "date_parsing": lambda: _("请输入有效日期（YYYY-MM-DD）。"),
-    "date_type": lambda: _("请输入有效日期（YYYY-MM-DD）。"),
-    "datetime_parsing": lambda: _("请输入有效的日期和时间（ISO 8601）。"),
-    "datetime_from_date_parsing": lambda: _("请输入有效的日期和时间（ISO 8601）。"),
-    "time_parsing": lambda: _("请输入有效时间（HH:MM）。"),
-    "greater_than_equal": lambda: _("数值太小。"),
-    "greater_than": lambda: _("数值太小。"),
-    "less_than_equal": lambda: _("数值太大。"),
-    "less_than": lambda: _("数值太大。"),
-    "enum": lambda: _("请选择有效选项。"),
-    "literal_error": lambda: _("请选择有效选项。"),
-    "json_invalid": lambda: _("请求内容不是有效的 JSON。"),
-    "model_attributes_type": lambda: _("请求内容格式不正确。"),
-    "dict_type": lambda: _("请求内容格式不正确。"),
-    "list_type": lambda: _("请输入列表。"),
-}
-
-
-def _field_name(loc) -> str:
-    # ninja prefixes locations with the parameter source ("body", "query", "path") and the
-    # schema argument name; clients want the field they sent.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "file")]
-    if len(parts) > 1:
-        parts = parts[1:]
-    return ".".join(parts) or "__all__"
-
-
-@api.exception_handler(ValidationError)
-def on_validation_error(request: HttpRequest, exc: ValidationError):
-    fields: dict[str, list[str]] = {}
-    for error in exc.errors:
-        kind = error.get("type", "")
-        if kind == "value_error" and error.get("ctx", {}).get("error"):
-            message = str(error["ctx"]["error"])
-        else:
-            message = str(_PYDANTIC_MESSAGES.get(kind, lambda: _("请输入有效的值。"))())
-        fields.setdefault(_field_name(error.get("loc", ())), []).append(message)
-    body = {"code": "invalid", "message": _("请更正以下错误。"), "fields": fields}
-    return api.create_response(request, body, status=422)
-
-
-@api.exception_handler(DomainError)
-def on_domain_error(request: HttpRequest, exc: DomainError):
-    response = api.create_response(request, exc.as_dict(), status=exc.status)
-    retry_after = getattr(exc, "retry_after", None)
-    if retry_after is not None:
-        response["Retry-After"] = str(retry_after)
-    return response
-
-
-@api.exception_handler(AuthenticationError)
-def on_auth_error(request: HttpRequest, exc: AuthenticationError):
-    body = {"code": "unauthenticated", "message": _("请登录或提供有效的 API 令牌。")}
-    return api.create_response(request, body, status=401)
-
-
-@api.exception_handler(HttpError)
-def on_http_error(request: HttpRequest, exc: HttpError):
-    body = {"code": getattr(exc, "code", "error"), "message": str(exc)}
-    return api.create_response(request, body, status=exc.status_code)
+install_error_handlers(api)
 
 
 @api.get("/health", auth=None, tags=["meta"])

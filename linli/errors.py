@@ -31,10 +31,11 @@ class DomainError(Exception):
         super().__init__(str(message))
 
     def as_dict(self) -> dict:
-        body: dict = {"code": self.code, "message": str(self.message)}
-        if self.fields:
-            body["fields"] = {k: [str(m) for m in v] for k, v in self.fields.items()}
-        return body
+        return {
+            "code": self.code,
+            "message": str(self.message),
+            "fields": {k: [str(m) for m in v] for k, v in self.fields.items()},
+        }
 
 
 class PermissionDenied(DomainError):
@@ -69,10 +70,29 @@ class RateLimited(DomainError):
         return body
 
 
+def _duplicate(exc) -> DomainError | None:
+    """A unique constraint's violation in people's words, on the field they typed.
+
+    Django's own message names the model and its fields ("包含 Venue 和 名称 的 功能室 已经存在");
+    the person only chose the name.
+    """
+    from django.utils.translation import gettext as _
+
+    for error in getattr(exc, "error_dict", {}).get("__all__", []):
+        fields = (error.params or {}).get("unique_check", ())
+        if error.code in ("unique", "unique_together") and "name" in fields:
+            message = _("这个名称已被使用，请换一个。")
+            return DomainError(message, code="duplicate", field="name")
+    return None
+
+
 def from_validation_error(exc, *, code: str = "invalid") -> DomainError:
     """Turn a Django ValidationError (from full_clean or a form) into a DomainError."""
     from django.utils.translation import gettext as _
 
+    duplicate = _duplicate(exc)
+    if duplicate is not None:
+        return duplicate
     if hasattr(exc, "message_dict"):
         fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
     else:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from linli.api_types import Day, Id
 from linli.errors import NotFound
 from scenes.booking_rules import RULE_FIELDS
 from scenes.models import Scene, SceneKind
@@ -75,9 +76,9 @@ def scene_payload(scene: Scene, *, warnings: bool = False) -> dict:
 @router.get("/rooms/{room_id}/timeline", response=TimelineOut, auth=None, by_alias=True)
 def get_room_timeline(
     request: HttpRequest,
-    room_id: int,
-    start: dt.date | None = Query(None, alias="from"),
-    end: dt.date | None = Query(None, alias="to"),
+    room_id: Id,
+    start: Day | None = Query(None, alias="from"),
+    end: Day | None = Query(None, alias="to"),
 ):
     """Contiguous segments covering the local dates [from, to) (at most 62 days; default:
     the 7 days from today): closed, open without a scene, or a scene with its rules."""
@@ -99,7 +100,7 @@ def get_room_timeline(
 
 
 @router.get("/venues/{venue_id}/now", response=VenueNowOut, auth=None)
-def get_venue_now(request: HttpRequest, venue_id: int):
+def get_venue_now(request: HttpRequest, venue_id: Id):
     """Per room: open or not, the current segment and the next one."""
     venue = space_selectors.venue_get(venue_id=venue_id)
     at = timezone.now()
@@ -130,7 +131,7 @@ def get_venue_now(request: HttpRequest, venue_id: int):
 
 
 @router.get("/venues/{venue_id}/scenes", response=list[SceneOut])
-def list_scenes(request: HttpRequest, venue_id: int):
+def list_scenes(request: HttpRequest, venue_id: Id):
     venue = space_selectors.venue_get(venue_id=venue_id, published_only=False)
     venue_require_operator(user=request.user, venue=venue)
     return [scene_payload(s) for s in selectors.scene_list(venue=venue)]
@@ -143,7 +144,7 @@ def _fields(data: dict) -> dict:
 
 
 @router.post("/venues/{venue_id}/scenes", response={201: SceneOut})
-def create_scene(request: HttpRequest, venue_id: int, payload: SceneIn):
+def create_scene(request: HttpRequest, venue_id: Id, payload: SceneIn):
     """Create a scene. 422 with field errors for contradicting rules, 409 scene_overlap
     naming both scenes, 409 scene_affects_bookings (see on_conflict).
 
@@ -172,7 +173,7 @@ def create_scene(request: HttpRequest, venue_id: int, payload: SceneIn):
 
 
 @router.patch("/scenes/{scene_id}", response=SceneOut)
-def update_scene(request: HttpRequest, scene_id: int, payload: ScenePatch):
+def update_scene(request: HttpRequest, scene_id: Id, payload: ScenePatch):
     scene = selectors.scene_get(scene_id=scene_id)
     venue_require_operator(user=request.user, venue=scene.venue)
     data = payload.dict(exclude_unset=True)
@@ -196,7 +197,7 @@ def update_scene(request: HttpRequest, scene_id: int, payload: ScenePatch):
 @router.delete("/scenes/{scene_id}", response={204: None})
 def delete_scene(
     request: HttpRequest,
-    scene_id: int,
+    scene_id: Id,
     on_conflict: str = "ask",
     cancel_message: str = "",
 ):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from accounts.auth import resident_auth
+from linli.api_types import Id, Instant
 from linli.errors import NotFound
 from scenes.models import Event, EventRegistration, Group
 from scenes.selectors import events as event_selectors
@@ -53,13 +54,13 @@ class EventOut(Schema):
 
 
 class EventIn(Schema):
-    room_id: int
+    room_id: Id
     title: str = Field(..., max_length=80)
     description: str = Field("", max_length=2000)
-    organiser_group_id: int | None = Field(None, description="an approved group; none: venue")
-    capacity: int = Field(..., ge=1)
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    organiser_group_id: Id | None = Field(None, description="an approved group; none: venue")
+    capacity: int = Field(..., ge=1, le=10000)
+    starts_at: Instant
+    ends_at: Instant
     weeks: int = Field(1, ge=1, le=52, description="publish weekly for this many weeks")
 
 
@@ -137,7 +138,7 @@ def registration_payload(registration: EventRegistration) -> dict:
     }
 
 
-def _event(event_id: int) -> Event:
+def _event(event_id: Id) -> Event:
     return event_selectors.event_get(event_id=event_id)
 
 
@@ -154,7 +155,7 @@ def _group(group_id: int | None) -> Group | None:
 
 
 @router.get("/venues/{venue_id}/events", response=list[EventOut], auth=None)
-def list_venue_events(request: HttpRequest, venue_id: int, limit: int = 50):
+def list_venue_events(request: HttpRequest, venue_id: Id, limit: int = 50):
     """Upcoming published events at a venue (those that have not ended), soonest first;
     at most `limit` (1-200)."""
     venue = venue_get(venue_id=venue_id)
@@ -163,12 +164,12 @@ def list_venue_events(request: HttpRequest, venue_id: int, limit: int = 50):
 
 
 @router.get("/events/{event_id}", response=EventOut, auth=None)
-def get_event(request: HttpRequest, event_id: int):
+def get_event(request: HttpRequest, event_id: Id):
     return event_payload(_event(event_id))
 
 
 @router.post("/venues/{venue_id}/events", response={201: PublishedOut})
-def publish_events(request: HttpRequest, venue_id: int, payload: EventIn):
+def publish_events(request: HttpRequest, venue_id: Id, payload: EventIn):
     """Operators: publish an event, or the same event weekly for `weeks` weeks (all or none)."""
     venue = venue_get(venue_id=venue_id, published_only=False)
     room = room_get(room_id=payload.room_id)
@@ -196,7 +197,7 @@ def publish_events(request: HttpRequest, venue_id: int, payload: EventIn):
 
 
 @router.post("/events/{event_id}/cancel", response=EventCancelOut)
-def cancel_event(request: HttpRequest, event_id: int, payload: EventCancelIn):
+def cancel_event(request: HttpRequest, event_id: Id, payload: EventCancelIn):
     """Operators: call an event off; everyone registered or waiting is told (notices)."""
     event = Event.objects.select_related("venue").filter(pk=event_id).first()
     if event is None:
@@ -214,7 +215,7 @@ def cancel_event(request: HttpRequest, event_id: int, payload: EventCancelIn):
 @router.post(
     "/events/{event_id}/registrations", response={201: RegistrationOut}, auth=resident_auth
 )
-def register(request: HttpRequest, event_id: int):
+def register(request: HttpRequest, event_id: Id):
     """Take a seat; when the event is full the resident joins the waitlist (status
     "waitlisted" with a position) and is promoted automatically when a seat frees up."""
     registration = registration_services.event_register(user=request.user, event=_event(event_id))
@@ -222,7 +223,7 @@ def register(request: HttpRequest, event_id: int):
 
 
 @router.delete("/events/{event_id}/registrations/me", response=RegistrationOut, auth=resident_auth)
-def unregister(request: HttpRequest, event_id: int):
+def unregister(request: HttpRequest, event_id: Id):
     result = registration_services.event_unregister(user=request.user, event=_event(event_id))
     return registration_payload(result.registration)
 

@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from accounts.auth import resident_auth
+from linli.api_docs import errors
+from linli.api_types import Id
 from scenes.models import Group, GroupInvitation, GroupMembership, GroupVenueApproval
 from scenes.selectors import groups as group_selectors
 from scenes.services import group_invitations as invitation_services
@@ -95,7 +97,7 @@ class InviteCodeOut(Schema):
 
 
 class ApprovalRequestIn(Schema):
-    venue_id: int
+    venue_id: Id
 
 
 class DecisionIn(Schema):
@@ -161,7 +163,7 @@ def _mine(request: HttpRequest, group: Group) -> dict:
 # --- groups -------------------------------------------------------------------------------
 
 
-@router.post("/groups", response={201: GroupOut}, auth=resident_auth)
+@router.post("/groups", response={201: GroupOut}, auth=resident_auth, openapi_extra=errors(429))
 def create_group(request: HttpRequest, payload: GroupIn):
     """Register a group; the caller leads it. ``member_phones`` are invited, not added."""
     group = group_services.group_create(
@@ -181,8 +183,13 @@ def my_groups(request: HttpRequest):
     ]
 
 
-@router.post("/groups/{group_id}/invitations", response={202: InvitedOut}, auth=resident_auth)
-def invite(request: HttpRequest, group_id: int, payload: InviteIn):
+@router.post(
+    "/groups/{group_id}/invitations",
+    response={202: InvitedOut},
+    auth=resident_auth,
+    openapi_extra=errors(429),
+)
+def invite(request: HttpRequest, group_id: Id, payload: InviteIn):
     """The leader invites phone numbers. The answer is the same for every valid number."""
     group = group_selectors.group_get(group_id=group_id)
     invited = invitation_services.group_invite(
@@ -192,7 +199,7 @@ def invite(request: HttpRequest, group_id: int, payload: InviteIn):
 
 
 @router.post("/groups/{group_id}/invite-code", response=InviteCodeOut, auth=resident_auth)
-def reset_invite_code(request: HttpRequest, group_id: int):
+def reset_invite_code(request: HttpRequest, group_id: Id):
     """The leader replaces the group's code; the old code and link stop working."""
     group = group_selectors.group_get(group_id=group_id)
     code = invitation_services.group_invite_code_reset(user=request.user, group=group)
@@ -215,7 +222,7 @@ def my_invitations(request: HttpRequest):
 
 
 @router.post("/groups/invitations/{invitation_id}/accept", response=GroupOut, auth=resident_auth)
-def accept_invitation(request: HttpRequest, invitation_id: int):
+def accept_invitation(request: HttpRequest, invitation_id: Id):
     group = invitation_services.group_invitation_accept(
         user=request.user, invitation_id=invitation_id
     )
@@ -225,7 +232,7 @@ def accept_invitation(request: HttpRequest, invitation_id: int):
 @router.post(
     "/groups/invitations/{invitation_id}/decline", response={204: None}, auth=resident_auth
 )
-def decline_invitation(request: HttpRequest, invitation_id: int):
+def decline_invitation(request: HttpRequest, invitation_id: Id):
     invitation_services.group_invitation_decline(user=request.user, invitation_id=invitation_id)
     return Status(204, None)
 
@@ -234,7 +241,7 @@ def decline_invitation(request: HttpRequest, invitation_id: int):
 
 
 @router.post("/groups/{group_id}/approvals", response={201: ApprovalOut}, auth=resident_auth)
-def request_approval(request: HttpRequest, group_id: int, payload: ApprovalRequestIn):
+def request_approval(request: HttpRequest, group_id: Id, payload: ApprovalRequestIn):
     """The group's leader asks a venue to approve the group there."""
     group = group_selectors.group_get(group_id=group_id)
     venue = venue_get(venue_id=payload.venue_id)
@@ -243,7 +250,7 @@ def request_approval(request: HttpRequest, group_id: int, payload: ApprovalReque
 
 
 @router.get("/venues/{venue_id}/group-approvals", response=list[ApprovalOut])
-def venue_group_approvals(request: HttpRequest, venue_id: int, status: str | None = None):
+def venue_group_approvals(request: HttpRequest, venue_id: Id, status: str | None = None):
     """Operators: groups that asked to use this venue (filter by status, e.g. pending)."""
     from spaces.permissions import venue_require_operator
 
@@ -254,7 +261,7 @@ def venue_group_approvals(request: HttpRequest, venue_id: int, status: str | Non
 
 
 @router.post("/group-approvals/{approval_id}/decide", response=ApprovalOut)
-def decide_approval(request: HttpRequest, approval_id: int, payload: DecisionIn):
+def decide_approval(request: HttpRequest, approval_id: Id, payload: DecisionIn):
     """Operators of the approval's venue: approve or reject, with a note for the leader."""
     approval = group_selectors.group_approval_get(approval_id=approval_id)
     approval = group_services.group_approval_decide(

@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import create_model
 
+from linli.api_types import Day, Id, LocalTime
 from scenes.booking_rules import RULES, Rule
 
 Kind = Literal["public", "commercial", "closed"]
@@ -103,8 +104,8 @@ class SceneOut(Schema):
     all_rooms: bool
     room_ids: list[int]
     weekdays: list[int]
-    starts: dt.time
-    ends: dt.time
+    starts: LocalTime
+    ends: LocalTime
     overnight: bool
     valid_from: dt.date
     valid_until: dt.date | None
@@ -120,15 +121,15 @@ class SceneIn(RuleFieldsIn):
     kind: Kind
     name: str = Field(..., min_length=1, max_length=60)
     description: str = Field("", max_length=200)
-    room_ids: list[int] = []
+    room_ids: list[Id] = []
     weekdays: list[int] = Field([1, 2, 3, 4, 5, 6, 7], description="1 = Monday ... 7 = Sunday")
-    starts: dt.time
-    ends: dt.time
+    starts: LocalTime
+    ends: LocalTime
     overnight: bool = False
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
     day_filter: DayFilterIn = "all"
-    one_off_date: dt.date | None = None
+    one_off_date: Day | None = None
     on_conflict: OnConflict = "ask"
     cancel_message: str = Field("", max_length=200)
 
@@ -139,14 +140,14 @@ class ScenePatch(RuleFieldsIn):
     kind: Kind | None = None
     name: str | None = Field(None, min_length=1, max_length=60)
     description: str | None = Field(None, max_length=200)
-    room_ids: list[int] | None = None
+    room_ids: list[Id] | None = None
     weekdays: list[int] | None = None
-    starts: dt.time | None = None
-    ends: dt.time | None = None
+    starts: LocalTime | None = None
+    ends: LocalTime | None = None
     overnight: bool | None = None
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
     day_filter: DayFilterIn | None = None
-    one_off_date: dt.date | None = None
+    one_off_date: Day | None = None
     on_conflict: OnConflict = "ask"
     cancel_message: str = Field("", max_length=200)

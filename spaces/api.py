@@ -1,12 +1,12 @@
 """Spaces API: public reads for residents, operator writes with object-level permissions."""
 
-import datetime as dt
-
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
+from linli.api_types import Day, Id
+from linli.errors import NotFound
 from spaces import presenters, selectors, services
 from spaces.calendar import provisional_note
 from spaces.models import Community, Photo, Room
@@ -30,6 +30,16 @@ from spaces.schemas import (
 router = Router(tags=["spaces"])
 
 
+def _room_of(venue, room_id: int | None, *, field: str) -> Room | None:
+    """The room ``room_id`` of ``venue`` (None for None); a room elsewhere is not found."""
+    if room_id is None:
+        return None
+    room = Room.objects.filter(pk=room_id, venue=venue).first()
+    if room is None:
+        raise NotFound(_("找不到该功能室。"), code="room_not_found", field=field)
+    return room
+
+
 def _status(venue):
     from spaces.hours import open_status
 
@@ -42,7 +52,7 @@ def list_venues(
     near: str | None = Query(None, description="lat,lon in WGS-84, e.g. 30.705,104.092"),
     kind: str | None = None,
     open_now: bool | None = None,
-    community: int | None = None,
+    community: Id | None = None,
 ):
     """Published venues; nearest first with `distance_m` when `near` is given."""
     from spaces.geo import parse_near
@@ -55,7 +65,7 @@ def list_venues(
 
 
 @router.get("/venues/{venue_id}", response=VenueOut, auth=None)
-def get_venue(request: HttpRequest, venue_id: int):
+def get_venue(request: HttpRequest, venue_id: Id):
     venue = selectors.venue_get(venue_id=venue_id)
     return presenters.venue_detail(venue, status=_status(venue))
 
@@ -63,14 +73,14 @@ def get_venue(request: HttpRequest, venue_id: int):
 @router.get("/venues/{venue_id}/hours", response=HoursOut, auth=None)
 def get_venue_hours(
     request: HttpRequest,
-    venue_id: int,
-    start: dt.date = Query(..., alias="from"),
-    end: dt.date = Query(..., alias="to"),
-    room: int | None = None,
+    venue_id: Id,
+    start: Day = Query(..., alias="from"),
+    end: Day = Query(..., alias="to"),
+    room: Id | None = None,
 ):
     """Open intervals per local day in [from, to), with the day's holiday or exception label."""
     venue = selectors.venue_get(venue_id=venue_id)
-    room_obj = get_object_or_404(Room, pk=room, venue=venue) if room else None
+    room_obj = _room_of(venue, room, field="room")
     days = selectors.venue_hours(venue=venue, start=start, end=end, room=room_obj)
     return {
         "venue_id": venue.pk,
@@ -90,14 +100,16 @@ def get_venue_hours(
 @router.post("/venues", response={201: VenueOut})
 def create_venue(request: HttpRequest, payload: VenueIn):
     data = payload.dict()
-    community = get_object_or_404(Community, pk=data.pop("community_id"))
+    community = Community.objects.filter(pk=data.pop("community_id")).first()
+    if community is None:
+        raise NotFound(_("找不到该社区。"), code="community_not_found", field="community_id")
     venue = services.venue_create(user=request.user, community=community, **data)
     venue = selectors.venue_get(venue_id=venue.pk, published_only=False)
     return Status(201, presenters.venue_detail(venue, status=_status(venue)))
 
 
 @router.patch("/venues/{venue_id}", response=VenueOut)
-def update_venue(request: HttpRequest, venue_id: int, payload: VenuePatch):
+def update_venue(request: HttpRequest, venue_id: Id, payload: VenuePatch):
     venue = selectors.venue_get(venue_id=venue_id, published_only=False)
     changes = payload.dict(exclude_unset=True)
     system = changes.pop("coordinate_system", "wgs84")
@@ -107,14 +119,14 @@ def update_venue(request: HttpRequest, venue_id: int, payload: VenuePatch):
 
 
 @router.post("/venues/{venue_id}/rooms", response={201: RoomOut})
-def create_room(request: HttpRequest, venue_id: int, payload: RoomIn):
+def create_room(request: HttpRequest, venue_id: Id, payload: RoomIn):
     venue = selectors.venue_get(venue_id=venue_id, published_only=False)
     room = services.room_create(user=request.user, venue=venue, **payload.dict())
     return Status(201, presenters.room_payload(room))
 
 
 @router.patch("/rooms/{room_id}", response=RoomOut)
-def update_room(request: HttpRequest, room_id: int, payload: RoomPatch):
+def update_room(request: HttpRequest, room_id: Id, payload: RoomPatch):
     room = selectors.room_get(room_id=room_id)
     room = services.room_update(user=request.user, room=room, **payload.dict(exclude_unset=True))
     return presenters.room_payload(room)
@@ -123,7 +135,7 @@ def update_room(request: HttpRequest, room_id: int, payload: RoomPatch):
 @router.delete("/rooms/{room_id}", response={204: None})
 def delete_room(
     request: HttpRequest,
-    room_id: int,
+    room_id: Id,
     on_conflict: OnConflict = "ask",
     cancel_message: str = "",
 ):
@@ -151,7 +163,7 @@ def _rule_out(row) -> dict:
 
 
 @router.put("/venues/{venue_id}/hours", response=list[HoursRuleOut])
-def set_venue_hours(request: HttpRequest, venue_id: int, payload: HoursIn):
+def set_venue_hours(request: HttpRequest, venue_id: Id, payload: HoursIn):
     """Replace the venue's weekly rules (day 7 = special hours during holiday breaks).
 
     409 hours_affect_bookings when the new hours close time a published event needs
@@ -168,7 +180,7 @@ def set_venue_hours(request: HttpRequest, venue_id: int, payload: HoursIn):
 
 
 @router.put("/rooms/{room_id}/hours", response=list[HoursRuleOut])
-def set_room_hours(request: HttpRequest, room_id: int, payload: HoursIn):
+def set_room_hours(request: HttpRequest, room_id: Id, payload: HoursIn):
     """Replace a room's own weekly rules: a day with intervals narrows the venue's, a day
     with ``closed`` is closed, a day left out follows the venue (an empty list: every day)."""
     room = selectors.room_get(room_id=room_id)
@@ -184,9 +196,9 @@ def set_room_hours(request: HttpRequest, room_id: int, payload: HoursIn):
 
 
 @router.put("/venues/{venue_id}/exceptions", response=ExceptionOut)
-def set_exception(request: HttpRequest, venue_id: int, payload: ExceptionIn):
+def set_exception(request: HttpRequest, venue_id: Id, payload: ExceptionIn):
     venue = selectors.venue_get(venue_id=venue_id, published_only=False)
-    room = get_object_or_404(Room, pk=payload.room_id, venue=venue) if payload.room_id else None
+    room = _room_of(venue, payload.room_id, field="room_id")
     rows = services.exception_set(
         user=request.user,
         venue=venue,
@@ -212,14 +224,14 @@ def set_exception(request: HttpRequest, venue_id: int, payload: ExceptionIn):
 @router.delete("/venues/{venue_id}/exceptions/{date}", response={204: None})
 def delete_exception(
     request: HttpRequest,
-    venue_id: int,
-    date: dt.date,
-    room: int | None = None,
+    venue_id: Id,
+    date: Day,
+    room: Id | None = None,
     on_conflict: OnConflict = "ask",
     cancel_message: str = "",
 ):
     venue = selectors.venue_get(venue_id=venue_id, published_only=False)
-    room_obj = get_object_or_404(Room, pk=room, venue=venue) if room else None
+    room_obj = _room_of(venue, room, field="room")
     services.exception_delete(
         user=request.user,
         venue=venue,
@@ -234,23 +246,25 @@ def delete_exception(
 @router.post("/venues/{venue_id}/photos", response={201: PhotoOut})
 def upload_photo(
     request: HttpRequest,
-    venue_id: int,
+    venue_id: Id,
     image: File[UploadedFile],
     caption: Form[str] = "",
-    room_id: Form[int | None] = None,
+    room_id: Form[Id | None] = None,
 ):
     from spaces.photos import photo_create
 
     venue = selectors.venue_get(venue_id=venue_id, published_only=False)
-    room = get_object_or_404(Room, pk=room_id, venue=venue) if room_id else None
+    room = _room_of(venue, room_id, field="room_id")
     photo = photo_create(user=request.user, venue=venue, room=room, upload=image, caption=caption)
     return Status(201, presenters.photo_payload(photo))
 
 
 @router.delete("/photos/{photo_id}", response={204: None})
-def delete_photo(request: HttpRequest, photo_id: int):
+def delete_photo(request: HttpRequest, photo_id: Id):
     from spaces.photos import photo_delete
 
-    photo = get_object_or_404(Photo.objects.select_related("venue"), pk=photo_id)
+    photo = Photo.objects.select_related("venue").filter(pk=photo_id).first()
+    if photo is None:
+        raise NotFound(_("找不到该照片。"), code="photo_not_found")
     photo_delete(user=request.user, photo=photo)
     return Status(204, None)

@@ -3,6 +3,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from linli.api_types import Day, Id, LocalTime
+
 
 class CommunityOut(Schema):
     id: int
@@ -94,7 +96,7 @@ class HoursOut(Schema):
 
 
 class VenueIn(Schema):
-    community_id: int
+    community_id: Id
     kind: str
     name: str = Field(..., min_length=1, max_length=80)
     address: str = Field(..., min_length=1, max_length=200)
@@ -108,19 +110,24 @@ class VenueIn(Schema):
     holiday_policy: str = "closed"
 
 
+# PATCH: a field left out stays as it is; none of these can be cleared, so an explicit
+# null is a field error ("此项不能为空。"), not "unchanged". The None defaults only mark the
+# field optional: they are never validated, and exclude_unset drops them.
+
+
 class VenuePatch(Schema):
-    kind: str | None = None
-    name: str | None = Field(None, min_length=1, max_length=80)
-    address: str | None = Field(None, min_length=1, max_length=200)
-    latitude: float | None = None
-    longitude: float | None = None
+    kind: str = None
+    name: str = Field(None, min_length=1, max_length=80)
+    address: str = Field(None, min_length=1, max_length=200)
+    latitude: float = None
+    longitude: float = None
     coordinate_system: str = "wgs84"
-    time_zone: str | None = None
-    description: str | None = None
-    accessibility: list[str] | None = None
-    contact_phone: str | None = None
-    holiday_policy: str | None = None
-    is_published: bool | None = None
+    time_zone: str = None
+    description: str = None
+    accessibility: list[str] = None
+    contact_phone: str = None
+    holiday_policy: str = None
+    is_published: bool = None
 
 
 class RoomIn(Schema):
@@ -133,12 +140,12 @@ class RoomIn(Schema):
 
 
 class RoomPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=80)
-    capacity: int | None = Field(None, ge=1, le=10000)
-    description: str | None = None
-    amenities: list[str] | None = None
-    is_bookable: bool | None = None
-    order: int | None = Field(None, ge=0, le=1000)
+    name: str = Field(None, min_length=1, max_length=80)
+    capacity: int = Field(None, ge=1, le=10000)
+    description: str = None
+    amenities: list[str] = None
+    is_bookable: bool = None
+    order: int = Field(None, ge=0, le=1000)
 
 
 OnConflict = Literal["ask", "keep", "cancel"]
@@ -151,8 +158,8 @@ ON_CONFLICT_HELP = (
 
 class HoursRuleIn(Schema):
     day: int = Field(..., ge=0, le=7, description="0-6 Monday-Sunday; 7 = holiday special hours")
-    opens: dt.time | None = Field(None, description="Left out with closes when closed is true")
-    closes: dt.time | None = None
+    opens: LocalTime | None = Field(None, description="Left out with closes when closed is true")
+    closes: LocalTime | None = None
     overnight: bool = False
     closed: bool = Field(
         False,
@@ -173,15 +180,15 @@ class HoursRuleOut(HoursRuleIn):
 
 
 class ExceptionIntervalIn(Schema):
-    opens: dt.time
-    closes: dt.time
+    opens: LocalTime
+    closes: LocalTime
     overnight: bool = False
 
 
 class ExceptionIn(Schema):
-    date: dt.date
+    date: Day
     reason: str = Field(..., min_length=1, max_length=120)
-    room_id: int | None = None
+    room_id: Id | None = None
     intervals: list[ExceptionIntervalIn] = Field(
         [], description="Empty = closed all day; otherwise the special hours."
     )

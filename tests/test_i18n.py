@@ -132,14 +132,18 @@ def test_api_domain_errors_follow_accept_language(anonymous, db, compiled_catalo
     response = anonymous.get("/api/venues/999", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
 
     assert response.status_code == 404
-    assert response.json() == {"code": "venue_not_found", "message": "Venue not found."}
+    assert response.json() == {
+        "code": "venue_not_found",
+        "message": "Venue not found.",
+        "fields": {},
+    }
     assert response["Content-Language"] == "en"
 
 
 def test_api_stays_chinese_by_default(anonymous, db, compiled_catalogue):
     response = anonymous.get("/api/venues/999")
 
-    assert response.json() == {"code": "venue_not_found", "message": "找不到该场馆。"}
+    assert response.json() == {"code": "venue_not_found", "message": "找不到该场馆。", "fields": {}}
 
 
 def test_plural_forms_are_english(compiled_catalogue):

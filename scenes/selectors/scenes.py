@@ -57,6 +57,12 @@ def scene_get(*, scene_id: int, venue: Venue | None = None) -> Scene:
 
 
 def check_timeline_range(start: dt.date, end: dt.date) -> None:
+    # The same limits, code and message as the hours endpoint.
+    from spaces.calendar import MAX_DATE, MIN_DATE
+    from spaces.hours.compute import date_out_of_range
+
+    if start <= MIN_DATE or end > MAX_DATE:
+        raise date_out_of_range()
     if end <= start:
         raise DomainError(_("结束日期必须晚于开始日期。"), code="invalid_range", field="to")
     if (end - start).days > MAX_TIMELINE_DAYS:

@@ -76,6 +76,7 @@ def test_a_second_request_within_a_minute_is_429_cooldown(api, now):
         "code": "cooldown",
         "message": "验证码已发送，请 45 秒后再重新获取。",
         "retry_after": 45,
+        "fields": {},
     }
 
 
@@ -226,6 +227,7 @@ def test_a_browser_without_the_csrf_header_is_403(browser, now, sms_outbox):
     assert response.json() == {
         "code": "csrf_failed",
         "message": "安全校验未通过（CSRF），请刷新页面后重试。",
+        "fields": {},
     }
     assert LoginCode.objects.count() == 0
     assert sms_outbox == []
@@ -308,6 +310,7 @@ def test_a_bad_token_is_401_json(browser):
         assert response.json() == {
             "code": "unauthenticated",
             "message": "请登录或提供有效的 API 令牌。",
+            "fields": {},
         }
 
 
@@ -365,7 +368,11 @@ def test_resident_endpoints_refuse_until_consent(newcomer_client, newcomer):
         "/api/accounts/me", json.dumps({"display_name": "小王"}), content_type=JSON
     )
     assert response.status_code == 403
-    assert response.json() == {"code": "consent_required", "message": "请先阅读并同意隐私说明。"}
+    assert response.json() == {
+        "code": "consent_required",
+        "message": "请先阅读并同意隐私说明。",
+        "fields": {},
+    }
     newcomer.refresh_from_db()
     assert newcomer.display_name == ""
     # Reading one's own status is always allowed.

@@ -146,7 +146,11 @@ def test_registration_for_a_past_event_is_a_409(room, owner_client):
     response = post(owner_client, f"/api/events/{event.pk}/registrations")
 
     assert response.status_code == 409
-    assert response.json() == {"code": "event_past", "message": "该活动已开始或已结束，不能报名。"}
+    assert response.json() == {
+        "code": "event_past",
+        "message": "该活动已开始或已结束，不能报名。",
+        "fields": {},
+    }
 
 
 def test_registration_for_a_cancelled_event_is_a_409(room, owner_client):
