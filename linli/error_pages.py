@@ -44,6 +44,17 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+def _json(body: dict, *, status: int) -> JsonResponse:
+    # The API's own shape and content type (linli/api_errors.py), for errors that reach the
+    # site's handlers before or outside the NinjaAPI.
+    return JsonResponse(
+        body,
+        status=status,
+        content_type="application/json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 def error_response(
     request: HttpRequest, status: int, *, message: str | None = None, code: str | None = None
 ) -> HttpResponse:
@@ -51,8 +62,8 @@ def error_response(
     texts = _texts()
     default_code, title, hint = texts.get(status, texts[422 if status < 500 else 500])
     if _is_api(request):
-        body = {"code": code or default_code, "message": message or title}
-        return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+        body = {"code": code or default_code, "message": str(message or title), "fields": {}}
+        return _json(body, status=status)
     context = {"status": status, "title": title, "message": message or hint}
     context["back_url"] = _back_url(request)
     # A URL that names nothing is not echoed back into the page (the language switch would
@@ -88,11 +99,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     failed); only the static stylesheet and the translations already active."""
     _code, title, hint = _texts()[500]
     if _is_api(request):
-        return JsonResponse(
-            {"code": "server_error", "message": str(title)},
-            status=500,
-            json_dumps_params={"ensure_ascii": False},
-        )
+        return _json({"code": "server_error", "message": str(title), "fields": {}}, status=500)
     html = loader.get_template("500.html").render({"title": title, "message": hint})
     return HttpResponse(html, status=500)
 

@@ -137,13 +137,22 @@ def test_a_crash_is_the_500_page_without_touching_the_database(django_assert_num
 def test_under_api_errors_that_reach_the_site_handlers_are_json(anonymous):
     response = anonymous.get("/api/no-such-endpoint/")
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     assert json.loads(response.content)["code"] == "not_found"
     response = anonymous.get("/api/boom/forbidden/")
-    assert (response.status_code, json.loads(response.content)["code"]) == (403, "forbidden")
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert json.loads(response.content) == {
+        "code": "forbidden",
+        "message": "没有权限",
+        "fields": {},
+    }
     response = Client(raise_request_exception=False).get("/api/boom/crash/")
     assert response.status_code == 500
-    assert json.loads(response.content) == {"code": "server_error", "message": "出错了"}
+    assert json.loads(response.content) == {
+        "code": "server_error",
+        "message": "出错了",
+        "fields": {},
+    }
 
 
 def test_domain_errors_under_api_are_left_to_the_api(anonymous):
