@@ -227,23 +227,12 @@ def test_room_hours_say_closed_days_apart_from_following_the_venue(operator_clie
     assert both.json()["code"] == "closed_day_has_hours"
 
 
-@time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH), tick=False)
 def test_hours_that_close_a_published_event_answer_409_then_keep(
-    operator, operator_client, venue, room
+    operator_client, venue, published_event
 ):
     from scenes.models import Event
-    from scenes.services.events import event_publish
 
-    weekly_hours(venue, dt.time(9), dt.time(21))
-    [event] = event_publish(
-        user=operator,
-        venue=venue,
-        room=room,
-        title="品茶议事",
-        capacity=10,
-        starts_at=dt.datetime(2026, 11, 25, 19, tzinfo=SH),
-        ends_at=dt.datetime(2026, 11, 25, 20, tzinfo=SH),
-    )
+    event = published_event
     url = f"/api/venues/{venue.pk}/hours"
     rules = [{"day": d, "opens": "09:00", "closes": "18:00"} for d in range(7)]
     asked = operator_client.put(url, json.dumps({"rules": rules}), content_type="application/json")
@@ -262,22 +251,10 @@ def test_hours_that_close_a_published_event_answer_409_then_keep(
     assert Event.objects.get(pk=event.pk).status == "published"
 
 
-@time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH), tick=False)
 def test_deleting_a_room_with_a_published_event_answers_409_then_cancels(
-    operator, operator_client, venue, room
+    operator_client, room, published_event
 ):
-    from scenes.services.events import event_publish
-
-    weekly_hours(venue, dt.time(9), dt.time(21))
-    [event] = event_publish(
-        user=operator,
-        venue=venue,
-        room=room,
-        title="品茶议事",
-        capacity=10,
-        starts_at=dt.datetime(2026, 11, 25, 19, tzinfo=SH),
-        ends_at=dt.datetime(2026, 11, 25, 20, tzinfo=SH),
-    )
+    event = published_event
     asked = operator_client.delete(f"/api/rooms/{room.pk}")
     assert asked.status_code == 409
     assert asked.json()["code"] == "room_affects_bookings"

@@ -210,29 +210,6 @@ def test_room_hours_form_says_closed_apart_from_following_the_venue(operator_cli
     assert list(venue.hours.filter(room=None).values_list("day", flat=True)) == [0]
 
 
-@pytest.fixture
-def november():
-    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=SH), tick=False):
-        yield
-
-
-@pytest.fixture
-def published_event(november, operator, venue, room):
-    from scenes.services.events import event_publish
-
-    weekly_hours(venue, dt.time(9), dt.time(21))
-    [event] = event_publish(
-        user=operator,
-        venue=venue,
-        room=room,
-        title="品茶议事",
-        capacity=10,
-        starts_at=dt.datetime(2026, 11, 25, 19, tzinfo=SH),
-        ends_at=dt.datetime(2026, 11, 25, 20, tzinfo=SH),
-    )
-    return event
-
-
 @pytest.mark.usefixtures("november")
 def test_hours_that_close_an_event_ask_then_cancel_with_a_message(
     operator_client, venue, published_event
