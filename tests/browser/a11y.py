@@ -6,7 +6,7 @@ it and how to fill its path from the demo data (``load_demo``). A new page adds 
 neither. ``measure()`` looks at one page at 360x640 the way the issue's review did:
 
 - targets: visible interactive elements smaller than 44x44 CSS px (a checkbox or radio is
-  measured with its label, which is what a finger taps). A link inside running text is
+  measured with its label, and a card's stretched link with its card: what a finger taps). A link inside running text is
   WCAG 2.5.8's "inline" exception and is counted apart, not as a failure;
 - axe-core (``axe-playwright-python``): colour-contrast failures, and every serious or
   critical violation;
@@ -171,6 +171,11 @@ SMALL_TARGETS_JS = """
     let target = el;
     if ((el.type === 'checkbox' || el.type === 'radio') && (el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)))) {
       target = el.closest('label') || document.querySelector(`label[for="${el.id}"]`);
+    }
+    // A stretched link (.card-link) is tapped anywhere on the card its ::after covers.
+    const after = getComputedStyle(el, '::after');
+    if (el.tagName === 'A' && after.position === 'absolute' && after.content !== 'none' && el.offsetParent) {
+      target = el.offsetParent;
     }
     if (seen.has(target)) continue;
     seen.add(target);
