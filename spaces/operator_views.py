@@ -67,6 +67,9 @@ def _render(request, template, venue, **context):
 
 @login_required(login_url=STAFF_SIGN_IN)
 def index(request):
+    # Residents never see staff pages, not even an empty list of venues.
+    if not request.user.is_staff:
+        raise DjangoPermissionDenied
     venues = venues_operated_by(user=request.user).select_related("community")
     return TemplateResponse(request, "spaces/operate/index.html", {"venues": venues})
 

@@ -55,6 +55,7 @@ PAGES: list[AuditPage] = [
     AuditPage("accounts:me", "resident", "/accounts/me/"),
     AuditPage("accounts:delete", "resident", "/accounts/me/delete/"),
     AuditPage("accounts:privacy", "anonymous", "/accounts/privacy/"),
+    AuditPage("accounts:staff-me", "operator", "/accounts/staff/"),
     AuditPage("spaces:operate", "operator", "/operate/"),
     AuditPage("spaces:operate-venue", "operator", "/operate/venues/{venue}/"),
     AuditPage("spaces:operate-rooms", "operator", "/operate/venues/{venue}/rooms/"),
