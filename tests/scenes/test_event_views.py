@@ -147,10 +147,34 @@ def test_cancelling_a_registration_promotes_the_waitlist(owner_client, owner, ro
     waiting = ResidentFactory()
     event_register(user=waiting, event=event)
 
-    response = owner_client.post(f"/events/{event.pk}/unregister/", follow=True)
+    response = owner_client.post(f"/events/{event.pk}/unregister/", {"confirm": "yes"}, follow=True)
 
     assert "已取消报名，名额已自动让给候补的居民。" in response.content.decode()
     assert EventRegistration.objects.get(resident=waiting).status == "registered"
+
+
+def test_cancelling_a_registration_asks_first(owner_client, owner, room):
+    event = make_event(room, capacity=1)
+    event_register(user=owner, event=event)
+    url = f"/events/{event.pk}/unregister/"
+
+    # Without JavaScript: the event's page, with the question on its card.
+    asked = owner_client.post(url, {"next": "/events/"})
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "确定取消报名吗？名额会让给候补的居民。" in html
+    assert '<input type="hidden" name="confirm" value="yes">' in html
+    assert '<a class="button" href="/events/">不取消</a>' in html
+    assert EventRegistration.objects.get(resident=owner).status == "registered"
+    # With htmx: only the card, asking in place.
+    card = owner_client.post(url, {"next": "/events/"}, headers={"HX-Request": "true"})
+    assert card.content.decode().lstrip().startswith("<article")
+    assert "确认取消报名" in card.content.decode()
+    assert EventRegistration.objects.get(resident=owner).status == "registered"
+
+    done = owner_client.post(url, {"confirm": "yes", "next": "/events/"})
+    assert done.status_code == 302
+    assert EventRegistration.objects.get(resident=owner).status == "cancelled"
 
 
 def test_events_list_filters_by_venue_and_shows_my_registrations(owner_client, owner, room):
