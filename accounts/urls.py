@@ -12,4 +12,5 @@ urlpatterns = [
     path("me/delete/", views.delete_account, name="delete"),
     path("privacy/", views.privacy, name="privacy"),
     path("staff/sign-in/", views.staff_sign_in, name="staff-sign-in"),
+    path("staff/", views.staff_me, name="staff-me"),
 ]

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -209,9 +210,17 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@resident_required
 @require_http_methods(["GET", "POST"])
 def me(request: HttpRequest) -> HttpResponse:
+    # Staff sign in with a password and have no resident's consent or data page: their
+    # "我的" is the staff page, never the residents' consent page.
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect("accounts:staff-me")
+    return _resident_me(request)
+
+
+@resident_required
+def _resident_me(request: HttpRequest) -> HttpResponse:
     user = request.user
     data = request.POST if request.method == "POST" else None
     form = ProfileForm(data, initial={"display_name": user.display_name})
@@ -288,6 +297,15 @@ class StaffSignInView(LoginView):
 
 
 staff_sign_in = StaffSignInView.as_view()
+
+
+@never_cache
+@login_required
+def staff_me(request: HttpRequest) -> HttpResponse:
+    """A staff member's "我的": who is signed in, where to work, how to sign out."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return TemplateResponse(request, "accounts/staff_me.html", {})
 
 
 def _locked_status(response: HttpResponse, form) -> HttpResponse:

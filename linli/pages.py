@@ -79,3 +79,36 @@ def saved(
         return render(saved_message=message)
     messages.success(request, message)
     return redirect(url)
+
+
+# A destructive action (delete, cancel, remove) takes two steps, with or without JavaScript:
+# its button posts without ``confirm``, the view answers with the page (or region) showing
+# ``templates/_confirm.html`` (what will go, and a "确认…" button that posts again with
+# ``confirm=yes``), and only that second post acts. The API's DELETE stays one call.
+CONFIRM_FIELD = "confirm"
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """True when a destructive POST is the second step, the one that acts."""
+    return request.POST.get(CONFIRM_FIELD) == "yes"
+
+
+def confirmation(
+    *,
+    question: str,
+    label: str,
+    fields: dict[str, object],
+    cancel_url: str,
+    detail: str = "",
+    region: str = "",
+) -> dict:
+    """Context for ``_confirm.html``: ``fields`` are posted again with ``confirm=yes``;
+    ``region`` is the id htmx swaps (empty: a plain form)."""
+    return {
+        "question": question,
+        "label": label,
+        "fields": [*fields.items(), (CONFIRM_FIELD, "yes")],
+        "cancel_url": cancel_url,
+        "detail": detail,
+        "region": region,
+    }

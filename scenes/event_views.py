@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.decorators import resident_required
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
-from linli.pages import id_or_none, render_region, saved
+from linli.pages import confirmation, confirmed, id_or_none, render_region, saved
 from scenes.event_forms import (
     PUBLISH_FIELD_MAP,
     DecisionForm,
@@ -122,11 +122,30 @@ def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
     return _after_registration_change(request, event_id, flash=flash, ok=True)
 
 
+def _ask_before_unregistering(request: HttpRequest, event: Event) -> HttpResponse | None:
+    """The first tap on 取消报名: the card asks, in place (htmx) or on the event's page.
+    None when there is nothing to cancel (the service then says so)."""
+    [card] = card_context(request, [event], compact=request.POST.get("compact") == "1")
+    if card["registration"] is None:
+        return None
+    card.update(confirm_unregister=True, next=request.POST.get("next", ""))
+    if request.htmx:
+        return TemplateResponse(request, "scenes/events/_card.html", card)
+    # detail.html includes the card with the page's context: the question rides along.
+    return TemplateResponse(
+        request, "scenes/events/detail.html", {"event": event, "card": card, **card}
+    )
+
+
 @resident_required
 def event_unregister(request: HttpRequest, event_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("scenes:event-detail", event_id=event_id)
     event = _event_or_404(event_id)
+    if not confirmed(request):
+        asked = _ask_before_unregistering(request, event)
+        if asked is not None:
+            return asked
     try:
         result = registration_services.event_unregister(user=request.user, event=event)
     except DomainError as exc:
@@ -200,7 +219,21 @@ def operate_event(request: HttpRequest, venue: Venue, event_id: int) -> HttpResp
         raise Http404
     form = EventCancelForm(request.POST or None)
     notices = []
-    if request.method == "POST" and form.is_valid():
+    confirm = None
+    if request.method == "POST" and form.is_valid() and not confirmed(request):
+        # Cancelling tells every registrant: ask once more, saying how many it reaches.
+        whole_series = form.cleaned_data["whole_series"] and event.series_id
+        confirm = confirmation(
+            question=_("确定取消此后每周的这个活动吗？")
+            if whole_series
+            else _("确定取消“%(title)s”吗？") % {"title": event.title},
+            detail=_("已报名和候补的 %(n)s 位居民会收到取消通知，取消后不能恢复。")
+            % {"n": event.registered + event.waitlisted},
+            label=_("确认取消活动"),
+            fields={k: v for k, v in form.cleaned_data.items() if v},
+            cancel_url=request.path,
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             result = event_services.event_cancel(
                 user=request.user,
@@ -232,6 +265,7 @@ def operate_event(request: HttpRequest, venue: Venue, event_id: int) -> HttpResp
         form=form,
         registrants=registrants,
         notices=notices,
+        confirm=confirm,
     )
 
 

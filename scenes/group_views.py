@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import resident_required
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
+from linli.pages import confirmation, confirmed
 from scenes.event_forms import ApprovalRequestForm, GroupForm, InviteForm, JoinForm
 from scenes.models import Group, GroupMembership
 from scenes.selectors import groups as group_selectors
@@ -102,12 +103,42 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             )
             if membership is None:
                 raise Http404
+            if not confirmed(request):
+                return _group_page(
+                    request,
+                    group,
+                    role,
+                    approval_form,
+                    confirm_member=membership.pk,
+                    confirm=confirmation(
+                        question=_("确定将%(name)s移出“%(group)s”吗？")
+                        % {"name": membership.user, "group": group.name},
+                        detail=_("移出后，对方要重新受邀才能加入。"),
+                        label=_("确认移出"),
+                        fields={"action": "remove_member", "member": membership.pk},
+                        cancel_url=request.path,
+                    ),
+                )
             group_services.group_remove_member(
                 user=request.user, group=group, member=membership.user
             )
             messages.success(request, _("已将%(name)s移出。") % {"name": membership.user})
             return redirect("scenes:group-detail", group_id=group.pk)
         elif action == "leave" and not is_leader:
+            if not confirmed(request):
+                return _group_page(
+                    request,
+                    group,
+                    role,
+                    approval_form,
+                    confirm=confirmation(
+                        question=_("确定退出“%(name)s”吗？") % {"name": group.name},
+                        detail=_("退出后，要重新受邀才能加入。"),
+                        label=_("确认退出"),
+                        fields={"action": "leave"},
+                        cancel_url=request.path,
+                    ),
+                )
             group_services.group_remove_member(user=request.user, group=group, member=request.user)
             messages.success(request, _("你已退出“%(name)s”。") % {"name": group.name})
             return redirect("scenes:groups")
@@ -118,7 +149,12 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
             messages.error(request, str(exc.message))
         else:
             add_domain_error(approval_form, exc, field_map={"venue": "venue"})
-    context = {"role": role, "is_leader": is_leader, "approval_form": approval_form}
+    return _group_page(request, group, role, approval_form)
+
+
+def _group_page(request, group: Group, role: str, approval_form, **extra) -> HttpResponse:
+    is_leader = role == GroupMembership.Role.LEADER
+    context = {"role": role, "is_leader": is_leader, "approval_form": approval_form, **extra}
     if is_leader:
         context.update(_invite_context(request, group))
     else:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
-from linli.pages import id_or_404, id_or_none
+from linli.pages import confirmed, id_or_404, id_or_none
 from scenes.booking_rules import KIND_DEFAULTS
 from scenes.forms import SERVICE_FIELD_MAP, SceneForm, initial_for, initial_for_new
 from scenes.impact import SceneImpactConflict
@@ -224,6 +224,11 @@ def planner_scene(request: HttpRequest, venue, scene_id: int) -> HttpResponse:
             },
         )
         name = scene.name
+        # The question first (the impact step, when there is one, asks again with details).
+        if not (confirmed(request) or request.POST.get("on_conflict")):
+            return _render(
+                request, venue, week_start=week_start, form=form, scene=scene, deleting=True
+            )
 
         def delete() -> Scene:
             scene_delete(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from linli.errors import DomainError
 from linli.forms import add_domain_error
-from linli.pages import id_or_404, render_region, saved
+from linli.pages import confirmation, confirmed, id_or_404, render_region, saved
 from linli.text import join_list
 from spaces import selectors, services
 from spaces.forms import (
@@ -67,6 +67,9 @@ def _render(request, template, venue, **context):
 
 @login_required(login_url=STAFF_SIGN_IN)
 def index(request):
+    # Residents never see staff pages, not even an empty list of venues.
+    if not request.user.is_staff:
+        raise DjangoPermissionDenied
     venues = venues_operated_by(user=request.user).select_related("community")
     return TemplateResponse(request, "spaces/operate/index.html", {"venues": venues})
 
@@ -169,6 +172,17 @@ def room_edit(request, venue, room):
         return _render(request, "room.html", venue, form=form, room=fresh, **extra)
 
     if request.method == "POST" and request.POST.get("action") == "delete":
+        # The impact step (events to cancel) already asks; otherwise ask once here.
+        if not (confirmed(request) or request.POST.get("on_conflict")):
+            return page(
+                confirm=confirmation(
+                    question=_("确定删除功能室“%(name)s”吗？") % {"name": room.name},
+                    detail=_("它的照片和开放时间会一起删除，删除后无法恢复。"),
+                    label=_("确认删除"),
+                    fields={"action": "delete"},
+                    cancel_url=request.path,
+                )
+            )
         try:
             services.room_delete(
                 user=request.user,
@@ -279,6 +293,18 @@ def exceptions(request, venue):
 
     if request.method == "POST" and request.POST.get("action") == "delete":
         row = get_object_or_404(OpeningException, pk=id_or_404(request.POST.get("id")), venue=venue)
+        if not (confirmed(request) or request.POST.get("on_conflict")):
+            return page(
+                confirm_id=row.pk,
+                confirm=confirmation(
+                    question=_("确定删除这条日期调整吗？"),
+                    detail=_("删除后这一天恢复平常的开放时间。"),
+                    label=_("确认删除"),
+                    fields={"action": "delete", "id": row.pk},
+                    cancel_url=url,
+                    region=REGION,
+                ),
+            )
         try:
             services.exception_delete(
                 user=request.user,
@@ -331,6 +357,18 @@ def photos(request, venue):
 
     if request.method == "POST" and request.POST.get("action") == "delete":
         photo = get_object_or_404(Photo, pk=id_or_404(request.POST.get("id")), venue=venue)
+        if not confirmed(request):
+            return page(
+                confirm_id=photo.pk,
+                confirm=confirmation(
+                    question=_("确定删除这张照片吗？"),
+                    detail=_("删除后无法恢复，居民页面上也不再显示。"),
+                    label=_("确认删除"),
+                    fields={"action": "delete", "id": photo.pk},
+                    cancel_url=url,
+                    region=REGION,
+                ),
+            )
         photo_delete(user=request.user, photo=photo)
         return saved(request, _("照片已删除。"), url=url, render=page)
     form = PhotoForm(request.POST or None, request.FILES or None, rooms=rooms)

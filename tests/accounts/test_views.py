@@ -435,6 +435,35 @@ def test_a_wrong_password_is_explained_in_chinese(anonymous):
     assert 'value="wufu-operator"' in text(response)
 
 
+def test_staff_see_an_operate_link_and_their_own_me_page(operator_client, operator):
+    home = text(operator_client.get("/"))
+    assert '<a href="/operate/">运营</a>' in home
+    assert '<a href="/accounts/staff/">我的</a>' in home
+    # "我的" never sends staff to the residents' consent page.
+    response = operator_client.get("/accounts/me/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/staff/"
+    page = operator_client.get("/accounts/staff/")
+    assert page.status_code == 200
+    assert "wufu-operator" in text(page) and "工作人员" in text(page)
+    assert 'href="/operate/"' in text(page)
+    assert "管理后台" not in text(page)
+
+
+def test_residents_never_see_the_staff_page_or_the_operate_link(owner_client):
+    assert owner_client.get("/accounts/staff/").status_code == 403
+    assert owner_client.get("/operate/").status_code == 403
+    home = text(owner_client.get("/"))
+    assert "运营" not in home
+    assert '<a href="/accounts/me/">我的</a>' in home
+
+
+def test_the_staff_page_asks_a_visitor_to_sign_in(anonymous):
+    response = anonymous.get("/accounts/staff/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/sign-in/")
+
+
 def test_residents_have_no_password_to_sign_in_with(anonymous, owner):
     response = anonymous.post(
         "/accounts/staff/sign-in/", {"username": owner.username, "password": ""}

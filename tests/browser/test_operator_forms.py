@@ -128,6 +128,10 @@ def test_date_exceptions(signed_in_page, live_server, venue, operator):
     assert OpeningException.objects.get().date == day
 
     listed.get_by_role("button", name="删除").click()
+    # The second step, in place of the row's button: nothing is deleted yet.
+    listed.get_by_text("确定删除这条日期调整吗？").wait_for()
+    assert OpeningException.objects.exists()
+    listed.get_by_role("button", name="确认删除").click()
     region(page).get_by_text("已删除该日期的调整。").wait_for()
     assert "没有即将生效的日期调整。" in listed.inner_text()
     assert_no_reload(page)
@@ -160,6 +164,9 @@ def test_photos(signed_in_page, live_server, venue, operator, settings, tmp_path
     assert Photo.objects.get().caption == "茶馆大厅"
 
     listed.get_by_role("button", name="删除").click()
+    listed.get_by_text("确定删除这张照片吗？").wait_for()
+    assert Photo.objects.exists()
+    listed.get_by_role("button", name="确认删除").click()
     region(page).get_by_text("照片已删除。").wait_for()
     assert "还没有照片。" in listed.inner_text()
     assert not Photo.objects.exists()

@@ -69,6 +69,10 @@ def test_cancel_an_event(signed_in_page, live_server, venue, room, operator):
     page.goto(f"{live_server.url}/operate/venues/{venue.pk}/events/{event.pk}/")
     page.fill("#id_reason", "场地维修")
     page.get_by_role("button", name="取消活动并通知居民").click()
+    page.get_by_text("确定取消“品茶议事”吗？").wait_for()
+    event.refresh_from_db()
+    assert not event.is_cancelled
+    page.get_by_role("button", name="确认取消活动").click()
     page.get_by_text("已取消 1 场活动").wait_for()
     assert page.get_by_text("取消原因：场地维修").is_visible()
     event.refresh_from_db()

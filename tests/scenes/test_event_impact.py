@@ -497,7 +497,7 @@ def test_the_planner_asks_before_deleting_and_keeps_on_request(operator_client, 
         ends_at=at(EVENT_DAY, 16),
     )
     url = f"{planner_url(venue)}{special.pk}/"
-    asked = operator_client.post(url, {"action": "delete", "week": "2026-11-23"})
+    asked = operator_client.post(url, {"action": "delete", "week": "2026-11-23", "confirm": "yes"})
     assert asked.status_code == 200
     html = asked.content.decode()
     assert "11月25日 14:30-16:00 议事茶亭 · 品茶议事（已报名 0 人）" in html

@@ -147,10 +147,34 @@ def test_cancelling_a_registration_promotes_the_waitlist(owner_client, owner, ro
     waiting = ResidentFactory()
     event_register(user=waiting, event=event)
 
-    response = owner_client.post(f"/events/{event.pk}/unregister/", follow=True)
+    response = owner_client.post(f"/events/{event.pk}/unregister/", {"confirm": "yes"}, follow=True)
 
     assert "已取消报名，名额已自动让给候补的居民。" in response.content.decode()
     assert EventRegistration.objects.get(resident=waiting).status == "registered"
+
+
+def test_cancelling_a_registration_asks_first(owner_client, owner, room):
+    event = make_event(room, capacity=1)
+    event_register(user=owner, event=event)
+    url = f"/events/{event.pk}/unregister/"
+
+    # Without JavaScript: the event's page, with the question on its card.
+    asked = owner_client.post(url, {"next": "/events/"})
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "确定取消报名吗？名额会让给候补的居民。" in html
+    assert '<input type="hidden" name="confirm" value="yes">' in html
+    assert '<a class="button" href="/events/">不取消</a>' in html
+    assert EventRegistration.objects.get(resident=owner).status == "registered"
+    # With htmx: only the card, asking in place.
+    card = owner_client.post(url, {"next": "/events/"}, headers={"HX-Request": "true"})
+    assert card.content.decode().lstrip().startswith("<article")
+    assert "确认取消报名" in card.content.decode()
+    assert EventRegistration.objects.get(resident=owner).status == "registered"
+
+    done = owner_client.post(url, {"confirm": "yes", "next": "/events/"})
+    assert done.status_code == 302
+    assert EventRegistration.objects.get(resident=owner).status == "cancelled"
 
 
 def test_events_list_filters_by_venue_and_shows_my_registrations(owner_client, owner, room):
@@ -425,7 +449,7 @@ def test_an_operator_cancels_an_event_and_sees_who_was_told(operator_client, ven
     event_register(user=owner, event=event)
 
     response = operator_client.post(
-        f"/operate/venues/{venue.pk}/events/{event.pk}/", {"reason": "停电"}
+        f"/operate/venues/{venue.pk}/events/{event.pk}/", {"reason": "停电", "confirm": "yes"}
     )
 
     html = response.content.decode()
@@ -433,6 +457,25 @@ def test_an_operator_cancels_an_event_and_sees_who_was_told(operator_client, ven
     assert "138****0001：活动“品茶议事”（10月14日 14:30）已取消，原因：停电。" in html
     event.refresh_from_db()
     assert event.status == "cancelled"
+
+
+def test_cancelling_an_event_asks_first_saying_who_will_be_told(
+    operator_client, venue, room, owner
+):
+    event = make_event(room)
+    event_register(user=owner, event=event)
+    url = f"/operate/venues/{venue.pk}/events/{event.pk}/"
+
+    asked = operator_client.post(url, {"reason": "停电"})
+
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert "确定取消“品茶议事”吗？" in html
+    assert "已报名和候补的 1 位居民会收到取消通知，取消后不能恢复。" in html
+    assert '<input type="hidden" name="reason" value="停电">' in html
+    assert '<input type="hidden" name="confirm" value="yes">' in html
+    event.refresh_from_db()
+    assert event.status != "cancelled"
 
 
 def test_the_event_page_lists_registrants_then_waitlist(operator_client, venue, room, owner):
@@ -484,12 +527,39 @@ def test_the_leader_removes_a_member(owner_client, owner, other_resident):
     group_join(user=other_resident, code=group.invite_code)
     membership = group.memberships.get(user=other_resident)
 
+    url = f"/groups/{group.pk}/"
+    asked = owner_client.post(url, {"action": "remove_member", "member": membership.pk})
+
+    assert "确定将李叔移出“五福合唱团”吗？" in asked.content.decode()
+    assert f'<input type="hidden" name="member" value="{membership.pk}">' in asked.content.decode()
+    assert group.memberships.count() == 2
+
     response = owner_client.post(
-        f"/groups/{group.pk}/", {"action": "remove_member", "member": membership.pk}, follow=True
+        url,
+        {"action": "remove_member", "member": membership.pk, "confirm": "yes"},
+        follow=True,
     )
 
     assert "已将李叔移出。" in response.content.decode()
     assert list(group.memberships.values_list("user__phone", flat=True)) == [owner.phone]
+
+
+def test_a_member_leaves_after_saying_so_twice(owner, other_resident):
+    from django.test import Client
+
+    group = group_create(user=owner, name="五福合唱团")
+    group_join(user=other_resident, code=group.invite_code)
+    client = Client()
+    client.force_login(other_resident)
+    url = f"/groups/{group.pk}/"
+
+    asked = client.post(url, {"action": "leave"})
+
+    assert "确定退出“五福合唱团”吗？" in asked.content.decode()
+    assert group.memberships.filter(user=other_resident).exists()
+    done = client.post(url, {"action": "leave", "confirm": "yes"})
+    assert done.status_code == 302
+    assert not group.memberships.filter(user=other_resident).exists()
 
 
 def test_the_publish_form_offers_only_this_venues_rooms_and_approved_groups(

@@ -173,7 +173,13 @@ def test_editor_opens_in_place_and_edits(operator_client, teahouse):
 @time_machine.travel(NOW, tick=False)
 def test_delete_from_the_planner(operator_client, teahouse):
     evening = Scene.objects.get(kind="commercial")
-    response = operator_client.post(f"{planner_url(teahouse)}{evening.pk}/", {"action": "delete"})
+    url = f"{planner_url(teahouse)}{evening.pk}/"
+    asked = operator_client.post(url, {"action": "delete"})
+    assert asked.status_code == 200
+    assert f"确定删除场景“{evening.name}”吗？删除后无法恢复。" in asked.content.decode()
+    assert '<input type="hidden" name="confirm" value="yes">' in asked.content.decode()
+    assert Scene.objects.filter(pk=evening.pk).exists()
+    response = operator_client.post(url, {"action": "delete", "confirm": "yes"})
     assert response.status_code == 302
     assert not Scene.objects.filter(pk=evening.pk).exists()
 

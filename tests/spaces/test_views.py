@@ -272,7 +272,7 @@ def test_deleting_special_hours_an_event_needs_asks_first(operator, operator_cli
         ends_at=dt.datetime(2026, 11, 27, 21, tzinfo=SH),
     )
     url = f"/operate/venues/{venue.pk}/exceptions/"
-    asked = operator_client.post(url, {"action": "delete", "id": row.pk})
+    asked = operator_client.post(url, {"action": "delete", "id": row.pk, "confirm": "yes"})
     assert asked.status_code == 200
     assert "夜读会" in asked.content.decode()
     assert OpeningException.objects.filter(pk=row.pk).exists()
@@ -289,7 +289,7 @@ def test_deleting_a_room_with_an_event_asks_then_cancels(
     operator_client, venue, room, published_event
 ):
     url = f"/operate/rooms/{room.pk}/"
-    asked = operator_client.post(url, {"action": "delete"})
+    asked = operator_client.post(url, {"action": "delete", "confirm": "yes"})
     html = asked.content.decode()
     assert asked.status_code == 200
     assert "11月25日 19:00-20:00 议事茶亭 · 品茶议事（已报名 0 人）" in html
@@ -462,10 +462,57 @@ def test_exception_form_with_htmx_keeps_input_on_error(operator_client, venue, b
 def test_exception_delete_with_htmx_refreshes_the_list(operator_client, venue):
     row = OpeningException.objects.create(venue=venue, date=dt.date(2026, 12, 9), reason="设备检修")
     url = f"/operate/venues/{venue.pk}/exceptions/"
-    html = htmx_post(operator_client, url, {"action": "delete", "id": row.pk}).content.decode()
+    html = htmx_post(
+        operator_client, url, {"action": "delete", "id": row.pk, "confirm": "yes"}
+    ).content.decode()
     assert "已删除该日期的调整。" in html
     assert "没有即将生效的日期调整。" in html
     assert not OpeningException.objects.exists()
+
+
+# --- destructive actions ask first (linli/pages.py, confirmation()) -----------------------
+
+
+def test_deleting_a_room_asks_first_then_deletes(operator_client, room):
+    url = f"/operate/rooms/{room.pk}/"
+    asked = operator_client.post(url, {"action": "delete"})
+    html = asked.content.decode()
+    assert asked.status_code == 200
+    assert f"确定删除功能室“{room.name}”吗？" in html
+    assert '<input type="hidden" name="confirm" value="yes">' in html
+    assert Room.objects.filter(pk=room.pk).exists()
+    done = operator_client.post(url, {"action": "delete", "confirm": "yes"})
+    assert done.status_code == 302
+    assert not Room.objects.filter(pk=room.pk).exists()
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=SH), tick=False)
+def test_deleting_an_exception_asks_first_in_place_with_htmx(operator_client, venue):
+    row = OpeningException.objects.create(venue=venue, date=dt.date(2026, 12, 9), reason="设备检修")
+    url = f"/operate/venues/{venue.pk}/exceptions/"
+    html = htmx_post(operator_client, url, {"action": "delete", "id": row.pk}).content.decode()
+    assert "确定删除这条日期调整吗？" in html
+    assert f'<input type="hidden" name="id" value="{row.pk}">' in html
+    assert 'hx-target="#operate-region"' in html
+    assert OpeningException.objects.filter(pk=row.pk).exists()
+    # Without JavaScript the same question comes as the page.
+    plain = operator_client.post(url, {"action": "delete", "id": row.pk})
+    assert plain.status_code == 200 and "确定删除这条日期调整吗？" in plain.content.decode()
+    assert OpeningException.objects.filter(pk=row.pk).exists()
+
+
+def test_deleting_a_photo_asks_first_then_deletes(operator_client, venue):
+    from spaces.models import Photo
+
+    photo = Photo.objects.create(venue=venue, image="venue-x/a.webp", width=1, height=1)
+    url = f"/operate/venues/{venue.pk}/photos/"
+    asked = operator_client.post(url, {"action": "delete", "id": photo.pk})
+    assert asked.status_code == 200
+    assert "确定删除这张照片吗？" in asked.content.decode()
+    assert Photo.objects.filter(pk=photo.pk).exists()
+    done = operator_client.post(url, {"action": "delete", "id": photo.pk, "confirm": "yes"})
+    assert done.status_code == 302
+    assert not Photo.objects.filter(pk=photo.pk).exists()
 
 
 # --- malformed, missing and foreign ids inside forms and query strings --------------------
