@@ -62,3 +62,9 @@ class ScenesConfig(AppConfig):
         from scenes import personal_data
 
         personal_data.register()
+
+        # Tapping 报名 before signing in registers once sign-in (and consent) is done.
+        from accounts import resume
+        from scenes import event_resume
+
+        resume.register(event_resume.KIND, event_resume.finish_event_register)

@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from accounts.decorators import resident_required
+from accounts import resume
+from accounts.decorators import resident_gate, resident_required
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
 from linli.pages import id_or_none, render_region, saved
+from scenes import event_resume
 from scenes.event_forms import (
     PUBLISH_FIELD_MAP,
     DecisionForm,
@@ -103,22 +105,28 @@ def _after_registration_change(request, event_id: int, *, flash: str, ok: bool) 
     return redirect(_back(request, event))
 
 
-@resident_required
 def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
-    # A GET arrives here after signing in from a register button: show the event.
+    # A GET arrives here after signing in from an old register link: show the event.
     if request.method != "POST":
         return redirect("scenes:event-detail", event_id=event_id)
     event = _event_or_404(event_id)
+    detail = reverse("scenes:event-detail", args=[event.pk])
+    gate = resident_gate(request, next_path=detail)
+    if gate is not None:
+        # Not signed in (or not agreed yet): remember the tap, finish it after sign-in.
+        resume.intent_store(
+            request,
+            kind=event_resume.KIND,
+            target=detail,
+            label=event_resume.resume_label(event),
+            event_id=event.pk,
+        )
+        return gate
     try:
         registration = registration_services.event_register(user=request.user, event=event)
     except DomainError as exc:
         return _after_registration_change(request, event_id, flash=str(exc.message), ok=False)
-    if registration.status == registration.Status.WAITLISTED:
-        flash = _("名额已满，你已加入候补（第 %(n)s 位），有人取消时会自动递补。") % {
-            "n": registration_services.waitlist_position(registration)
-        }
-    else:
-        flash = _("报名成功。")
+    flash = event_resume.registration_flash(registration)
     return _after_registration_change(request, event_id, flash=flash, ok=True)
 
 
