@@ -6,6 +6,7 @@ is shown again with the message next to the field, keeping what was typed.
 """
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,8 +18,8 @@ from accounts import resume
 from accounts.decorators import resident_gate, resident_required
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
-from linli.pages import id_or_none, render_region, saved
-from scenes import event_resume
+from linli.pages import render_region, saved
+from scenes import event_filters, event_resume
 from scenes.event_forms import (
     PUBLISH_FIELD_MAP,
     DecisionForm,
@@ -65,19 +66,38 @@ def card_context(request: HttpRequest, events, *, compact: bool = False) -> list
 
 def events_list(request: HttpRequest) -> HttpResponse:
     venues = Venue.objects.filter(is_published=True).order_by("name")
-    venue_id = id_or_none(request.GET.get("venue"))
-    venue = venues.filter(pk=venue_id).first() if venue_id else None
-    events = list(event_selectors.events_upcoming(venue=venue, limit=UPCOMING_LIST_LIMIT))
+    filters = event_filters.filters_from(request.GET, venues)
+    events = list(
+        event_selectors.events_upcoming(
+            where=event_filters.as_q(filters), limit=UPCOMING_LIST_LIMIT
+        )
+    )
+    groups = event_filters.group_by_series(events)
+    cards = card_context(request, [group.first for group in groups])
+    for card, group in zip(cards, groups, strict=True):
+        card["series"] = group if group.is_series else None
     context = {
         "venues": venues,
-        "selected_venue": venue,
-        "cards": card_context(request, events),
+        "filters": filters,
+        "when_choices": event_filters.WHEN_CHOICES,
+        "kind_choices": event_filters.KIND_CHOICES,
+        "cards": cards,
         "mine": list(event_selectors.registrations_for_resident(user=request.user)),
     }
     template = "scenes/events/list.html"
     if request.htmx and request.htmx.target == "event-results":
         template += "#results"
     return TemplateResponse(request, template, context)
+
+
+def event_series(request: HttpRequest, series_id: int) -> HttpResponse:
+    """Every coming date of a weekly series, each with its own register button."""
+    events = list(event_selectors.events_upcoming(where=Q(series_id=series_id)))
+    if not events:
+        raise Http404
+    [group] = event_filters.group_by_series(events)
+    context = {"group": group, "event": group.first, "cards": card_context(request, events)}
+    return TemplateResponse(request, "scenes/events/series.html", context)
 
 
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
@@ -99,7 +119,12 @@ def _after_registration_change(request, event_id: int, *, flash: str, ok: bool) 
     event = _event_or_404(event_id)
     if request.htmx:
         [card] = card_context(request, [event], compact=request.POST.get("compact") == "1")
-        card.update(flash=flash, flash_ok=ok, next=request.POST.get("next", ""))
+        card.update(
+            flash=flash,
+            flash_ok=ok,
+            next=request.POST.get("next", ""),
+            in_series=request.POST.get("in_series") == "1",
+        )
         return TemplateResponse(request, "scenes/events/_card.html", card)
     (messages.success if ok else messages.error)(request, flash)
     return redirect(_back(request, event))
