@@ -38,7 +38,8 @@ from spaces.operator_views import REGION as OPERATE_REGION
 from spaces.operator_views import operator_view
 
 UPCOMING_LIST_LIMIT = 100
-PANEL_LIMIT = 5
+PANEL_LIMIT = 3  # cards on the venue page
+PANEL_SCAN = 30  # events read to fill them: a weekly series counts once
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -172,9 +173,14 @@ def event_unregister(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def venue_events_panel(request: HttpRequest, page: VenuePage) -> dict | None:
-    """Context for the upcoming-events panel on the resident venue page (spaces)."""
-    events = list(event_selectors.events_upcoming(venue=page.venue, limit=PANEL_LIMIT))
-    return {"cards": card_context(request, events, compact=True), "panel_venue": page.venue}
+    """What is on now and next at the venue (spaces' "now" slot): the soonest few events,
+    a weekly series as one card, each with its register button."""
+    events = list(event_selectors.events_upcoming(venue=page.venue, limit=PANEL_SCAN))
+    groups = event_filters.group_by_series(events)[:PANEL_LIMIT]
+    cards = card_context(request, [group.first for group in groups], compact=True)
+    for card, group in zip(cards, groups, strict=True):
+        card["series"] = group if group.is_series else None
+    return {"cards": cards, "panel_venue": page.venue}
 
 
 # --- operators ----------------------------------------------------------------------------

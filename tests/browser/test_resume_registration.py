@@ -65,6 +65,7 @@ def test_find_the_teahouse_sign_in_and_register_in_five_taps(
     expect(page.get_by_text("登录后将为您报名“品茶议事”，不用再点一次。")).to_be_visible()
     page.get_by_label("手机号").fill(PHONE)
     tap(page.get_by_role("button", name="获取验证码"))  # 3
+    expect(page.get_by_label("验证码")).to_be_visible()
     page.get_by_label("验证码").fill(newest_code(sms_outbox))
     taps_before_code = tap.count
 
