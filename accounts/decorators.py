@@ -30,22 +30,26 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.privacy import consent_needed
 
 
-def _redirect(request: HttpRequest, url_name: str) -> HttpResponse:
+def _redirect(request: HttpRequest, url_name: str, next_path: str | None) -> HttpResponse:
     htmx = getattr(request, "htmx", None)
     # For htmx, come back to the page the person was on, not the fragment's URL.
-    next_path = (htmx.current_url_abs_path if htmx else None) or request.get_full_path()
+    if not next_path:
+        next_path = (htmx.current_url_abs_path if htmx else None) or request.get_full_path()
     url = f"{resolve_url(url_name)}?{urlencode({'next': next_path})}"
     if htmx:
         return HttpResponseClientRedirect(url)
     return HttpResponseRedirect(url)
 
 
-def resident_gate(request: HttpRequest) -> HttpResponse | None:
-    """The redirect a resident page must answer with, or None when the visitor may pass."""
+def resident_gate(request: HttpRequest, *, next_path: str | None = None) -> HttpResponse | None:
+    """The redirect a resident page must answer with, or None when the visitor may pass.
+
+    ``next_path`` is where to come back to (default: this page, or for htmx the page the
+    fragment belongs to)."""
     if not request.user.is_authenticated:
-        return _redirect(request, settings.LOGIN_URL)
+        return _redirect(request, settings.LOGIN_URL, next_path)
     if consent_needed(request.user):
-        return _redirect(request, "accounts:consent")
+        return _redirect(request, "accounts:consent", next_path)
     return None
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts import otp, services
+from accounts import otp, resume, services
 from accounts.decorators import resident_required
 from accounts.errors import CodeError, Cooldown, InvalidPhone
 from accounts.forms import (
@@ -46,11 +46,13 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
-def _after_sign_in(request: HttpRequest) -> str:
+def _after_sign_in(request: HttpRequest, *, completing: bool = False) -> str:
+    """Where a signed-in person goes next. ``completing`` is True only in the POST that
+    signs them in: then what they started before signing in (accounts.resume) is done."""
     target = safe_next(request)
     if consent_needed(request.user):
         return f"{reverse('accounts:consent')}?{urlencode({'next': target})}"
-    return target
+    return (completing and resume.intent_resume(request)) or target
 
 
 # --- resident sign-in --------------------------------------------------------------------
@@ -58,7 +60,12 @@ def _after_sign_in(request: HttpRequest) -> str:
 
 def _render_step(request, step: str, context: dict, status: int = 200) -> HttpResponse:
     # Carried through both steps; empty unless the visitor came from somewhere on the site.
-    context = {"step": step, "next": requested_next(request), **context}
+    context = {
+        "step": step,
+        "next": requested_next(request),
+        "resume_label": resume.intent_label(request),
+        **context,
+    }
     template = "accounts/sign_in.html"
     if request.htmx:
         template += f"#{step}_step"
@@ -164,7 +171,7 @@ def _verify(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:  # account disabled
         return _code_step(request, phone, form=form, error=str(exc.message), status=exc.status)
     login(request, result.user, backend=MODEL_BACKEND)
-    return _go(request, _after_sign_in(request))
+    return _go(request, _after_sign_in(request, completing=True))
 
 
 # --- consent -----------------------------------------------------------------------------
@@ -178,7 +185,7 @@ def consent(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("decision") == "accept":
             services.privacy_consent_give(user=request.user)
-            return redirect(target)
+            return redirect(resume.intent_resume(request) or target)
         if request.POST.get("decision") == "decline":
             declined = services.privacy_consent_decline(user=request.user)
             logout(request)
@@ -197,6 +204,7 @@ def consent(request: HttpRequest) -> HttpResponse:
         "version": PRIVACY_POLICY_VERSION,
         "retention_days": LOGIN_RECORD_RETENTION_DAYS,
         "returning": request.user.privacy_consent_at is not None,
+        "resume_label": resume.intent_label(request),
     }
     return TemplateResponse(request, "accounts/consent.html", context)
 

@@ -9,8 +9,12 @@ class ScenesConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from scenes.event_views import venue_events_panel
-        from scenes.panels import now_panel, week_panel
-        from spaces.extensions import register_operator_link, register_venue_panel
+        from scenes.panels import now_panel, week_days
+        from spaces.extensions import (
+            register_day_detail,
+            register_operator_link,
+            register_venue_panel,
+        )
 
         register_operator_link("scenes", label=_("场景安排"), url_name="scenes:planner", order=30)
         register_operator_link(
@@ -20,8 +24,8 @@ class ScenesConfig(AppConfig):
             "groups", label=_("自组织审核"), url_name="scenes:operate-groups", order=50
         )
 
-        # "现在：公益时段（至 18:00），之后：商业时段" under the open/closed badge, and the
-        # coming week's scene bands right after the opening hours.
+        # "现在：公益时段（至 18:00），之后：商业时段" under the open/closed badge, and each
+        # day's scene bands under that day's opening hours (one block for the week).
         register_venue_panel(
             "scenes.now",
             template="scenes/_now_panel.html",
@@ -29,19 +33,21 @@ class ScenesConfig(AppConfig):
             order=10,
             slot="status",
         )
-        register_venue_panel(
-            "scenes.week",
-            template="scenes/_week_strip.html",
-            context=week_panel,
-            order=20,
+        register_day_detail(
+            "scenes",
+            template="scenes/_day_scenes.html",
+            legend="scenes/_scene_legend.html",
+            context=week_days,
+            script="js/planner.js",
         )
 
-        # Upcoming events with seats left and a register button, after the week's hours.
+        # What is on now and next, with register buttons, before the week's hours.
         register_venue_panel(
             "scenes.events",
             template="scenes/events/_venue_panel.html",
             context=venue_events_panel,
             order=60,
+            slot="now",
         )
 
         # A scene change that closes time a published event needs asks the operator first
@@ -62,3 +68,9 @@ class ScenesConfig(AppConfig):
         from scenes import personal_data
 
         personal_data.register()
+
+        # Tapping 报名 before signing in registers once sign-in (and consent) is done.
+        from accounts import resume
+        from scenes import event_resume
+
+        resume.register(event_resume.KIND, event_resume.finish_event_register)

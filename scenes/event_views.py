@@ -6,6 +6,7 @@ is shown again with the message next to the field, keeping what was typed.
 """
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,10 +14,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from accounts.decorators import resident_required
+from accounts import resume
+from accounts.decorators import resident_gate, resident_required
 from linli.errors import DomainError, NotFound
 from linli.forms import add_domain_error
-from linli.pages import confirmation, confirmed, id_or_none, render_region, saved
+from linli.pages import confirmation, confirmed, render_region, saved
+from scenes import event_filters, event_resume
 from scenes.event_forms import (
     PUBLISH_FIELD_MAP,
     DecisionForm,
@@ -35,7 +38,8 @@ from spaces.operator_views import REGION as OPERATE_REGION
 from spaces.operator_views import operator_view
 
 UPCOMING_LIST_LIMIT = 100
-PANEL_LIMIT = 5
+PANEL_LIMIT = 3  # cards on the venue page
+PANEL_SCAN = 30  # events read to fill them: a weekly series counts once
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -63,19 +67,38 @@ def card_context(request: HttpRequest, events, *, compact: bool = False) -> list
 
 def events_list(request: HttpRequest) -> HttpResponse:
     venues = Venue.objects.filter(is_published=True).order_by("name")
-    venue_id = id_or_none(request.GET.get("venue"))
-    venue = venues.filter(pk=venue_id).first() if venue_id else None
-    events = list(event_selectors.events_upcoming(venue=venue, limit=UPCOMING_LIST_LIMIT))
+    filters = event_filters.filters_from(request.GET, venues)
+    events = list(
+        event_selectors.events_upcoming(
+            where=event_filters.as_q(filters), limit=UPCOMING_LIST_LIMIT
+        )
+    )
+    groups = event_filters.group_by_series(events)
+    cards = card_context(request, [group.first for group in groups])
+    for card, group in zip(cards, groups, strict=True):
+        card["series"] = group if group.is_series else None
     context = {
         "venues": venues,
-        "selected_venue": venue,
-        "cards": card_context(request, events),
+        "filters": filters,
+        "when_choices": event_filters.WHEN_CHOICES,
+        "kind_choices": event_filters.KIND_CHOICES,
+        "cards": cards,
         "mine": list(event_selectors.registrations_for_resident(user=request.user)),
     }
     template = "scenes/events/list.html"
     if request.htmx and request.htmx.target == "event-results":
         template += "#results"
     return TemplateResponse(request, template, context)
+
+
+def event_series(request: HttpRequest, series_id: int) -> HttpResponse:
+    """Every coming date of a weekly series, each with its own register button."""
+    events = list(event_selectors.events_upcoming(where=Q(series_id=series_id)))
+    if not events:
+        raise Http404
+    [group] = event_filters.group_by_series(events)
+    context = {"group": group, "event": group.first, "cards": card_context(request, events)}
+    return TemplateResponse(request, "scenes/events/series.html", context)
 
 
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
@@ -97,28 +120,39 @@ def _after_registration_change(request, event_id: int, *, flash: str, ok: bool) 
     event = _event_or_404(event_id)
     if request.htmx:
         [card] = card_context(request, [event], compact=request.POST.get("compact") == "1")
-        card.update(flash=flash, flash_ok=ok, next=request.POST.get("next", ""))
+        card.update(
+            flash=flash,
+            flash_ok=ok,
+            next=request.POST.get("next", ""),
+            in_series=request.POST.get("in_series") == "1",
+        )
         return TemplateResponse(request, "scenes/events/_card.html", card)
     (messages.success if ok else messages.error)(request, flash)
     return redirect(_back(request, event))
 
 
-@resident_required
 def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
-    # A GET arrives here after signing in from a register button: show the event.
+    # A GET arrives here after signing in from an old register link: show the event.
     if request.method != "POST":
         return redirect("scenes:event-detail", event_id=event_id)
     event = _event_or_404(event_id)
+    detail = reverse("scenes:event-detail", args=[event.pk])
+    gate = resident_gate(request, next_path=detail)
+    if gate is not None:
+        # Not signed in (or not agreed yet): remember the tap, finish it after sign-in.
+        resume.intent_store(
+            request,
+            kind=event_resume.KIND,
+            target=detail,
+            label=event_resume.resume_label(event),
+            event_id=event.pk,
+        )
+        return gate
     try:
         registration = registration_services.event_register(user=request.user, event=event)
     except DomainError as exc:
         return _after_registration_change(request, event_id, flash=str(exc.message), ok=False)
-    if registration.status == registration.Status.WAITLISTED:
-        flash = _("名额已满，你已加入候补（第 %(n)s 位），有人取消时会自动递补。") % {
-            "n": registration_services.waitlist_position(registration)
-        }
-    else:
-        flash = _("报名成功。")
+    flash = event_resume.registration_flash(registration)
     return _after_registration_change(request, event_id, flash=flash, ok=True)
 
 
@@ -128,7 +162,11 @@ def _ask_before_unregistering(request: HttpRequest, event: Event) -> HttpRespons
     [card] = card_context(request, [event], compact=request.POST.get("compact") == "1")
     if card["registration"] is None:
         return None
-    card.update(confirm_unregister=True, next=request.POST.get("next", ""))
+    card.update(
+        confirm_unregister=True,
+        next=request.POST.get("next", ""),
+        in_series=request.POST.get("in_series") == "1",
+    )
     if request.htmx:
         return TemplateResponse(request, "scenes/events/_card.html", card)
     # detail.html includes the card with the page's context: the question rides along.
@@ -158,9 +196,14 @@ def event_unregister(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def venue_events_panel(request: HttpRequest, page: VenuePage) -> dict | None:
-    """Context for the upcoming-events panel on the resident venue page (spaces)."""
-    events = list(event_selectors.events_upcoming(venue=page.venue, limit=PANEL_LIMIT))
-    return {"cards": card_context(request, events, compact=True), "panel_venue": page.venue}
+    """What is on now and next at the venue (spaces' "now" slot): the soonest few events,
+    a weekly series as one card, each with its register button."""
+    events = list(event_selectors.events_upcoming(venue=page.venue, limit=PANEL_SCAN))
+    groups = event_filters.group_by_series(events)[:PANEL_LIMIT]
+    cards = card_context(request, [group.first for group in groups], compact=True)
+    for card, group in zip(cards, groups, strict=True):
+        card["series"] = group if group.is_series else None
+    return {"cards": cards, "panel_venue": page.venue}
 
 
 # --- operators ----------------------------------------------------------------------------

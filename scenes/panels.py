@@ -1,7 +1,8 @@
 """The resident venue page's scene panels (registered in ScenesConfig.ready()).
 
 "status": the line under the open/closed badge ("现在：公益时段（至 18:00），之后：商业时段");
-"body": the coming week as coloured scene bands. Both read one VenueData per request.
+and under each day of the week's hours, that day's scenes as coloured bands. Both read one
+VenueData per request for the week from today.
 """
 
 from __future__ import annotations
@@ -42,12 +43,22 @@ def now_panel(request: HttpRequest, page: VenuePage) -> dict | None:
     return {"now": summary}
 
 
-def week_panel(request: HttpRequest, page: VenuePage) -> dict | None:
+def week_days(request: HttpRequest, page: VenuePage, start: dt.date) -> dict[dt.date, dict] | None:
+    """Each day's scene bands, shown under that day's hours in the venue page's week."""
     venue = page.venue
-    data = _data(request, page)
+    if start == page.today:
+        data = _data(request, page)  # the week from today: the same data as "now"
+    else:
+        data = load_venue_data(
+            venue=venue,
+            start=start,
+            end=start + dt.timedelta(days=NOW_LOOKAHEAD_DAYS),
+            rooms=page.rooms,
+            hours=page.hours,
+        )
     if not data.entries:
         return None
-    strip = week_strip(venue=venue, start=data.start, data=data)
+    strip = week_strip(venue=venue, start=start, data=data)
     if not strip.has_scenes:
         return None
-    return {"strip": strip}
+    return {day.date: {"day": day} for day in strip.days if day.bands}

@@ -20,6 +20,7 @@ urlpatterns += [
 urlpatterns += [
     path("events/", event_views.events_list, name="events"),
     path("events/<id:event_id>/", event_views.event_detail, name="event-detail"),
+    path("events/series/<id:series_id>/", event_views.event_series, name="event-series"),
     path("events/<id:event_id>/register/", event_views.event_register, name="event-register"),
     path(
         "events/<id:event_id>/unregister/",

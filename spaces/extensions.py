@@ -37,7 +37,9 @@ class VenuePanel:
     order: int
     template: str
     context: Callable[[HttpRequest, VenuePage], dict | None]  # None hides the panel
-    slot: str = "body"  # "status": right under the open/closed badge; "body": after the hours
+    # "status": right under the open/closed badge; "now": what is on now and next, before
+    # the hours; "actions": buttons in the page's call-to-action row; "body": after the hours
+    slot: str = "body"
 
 
 _venue_panels: dict[str, VenuePanel] = {}
@@ -66,6 +68,58 @@ def render_venue_panels(request: HttpRequest, page: VenuePage) -> dict[str, list
             continue
         html = render_to_string(panel.template, {"venue": page.venue, **context}, request=request)
         rendered.setdefault(panel.slot, []).append(mark_safe(html))  # noqa: S308 - rendered by our own templates
+    return rendered
+
+
+@dataclass(frozen=True)
+class DayDetail:
+    name: str
+    template: str  # rendered once per day that has context, under that day's hours
+    context: Callable[[HttpRequest, VenuePage, dt.date], dict[dt.date, dict] | None]
+    legend: str = ""  # rendered once above the week when any day has a detail
+    script: str = ""  # a static path the details need (loaded with defer)
+
+
+_day_details: dict[str, DayDetail] = {}
+
+
+def register_day_detail(
+    name: str,
+    *,
+    template: str,
+    context: Callable[[HttpRequest, VenuePage, dt.date], dict[dt.date, dict] | None],
+    legend: str = "",
+    script: str = "",
+) -> None:
+    """Add a line under each day of the venue page's week of hours (scenes: the day's
+    scenes), so the week is one block rather than the hours and a second week beside them.
+    ``context(request, page, start)`` gives {date: context} for the seven days from start,
+    or None when it has nothing to say."""
+    _day_details[name] = DayDetail(
+        name=name, template=template, context=context, legend=legend, script=script
+    )
+
+
+@dataclass
+class RenderedDays:
+    by_date: dict[dt.date, list[SafeString]]
+    legends: list[SafeString]
+    scripts: list[str]
+
+
+def render_day_details(request: HttpRequest, page: VenuePage, start: dt.date) -> RenderedDays:
+    rendered = RenderedDays({}, [], [])
+    for detail in sorted(_day_details.values(), key=lambda d: d.name):
+        contexts = detail.context(request, page, start)
+        if not contexts:
+            continue
+        for day, context in contexts.items():
+            html = render_to_string(detail.template, context, request=request)
+            rendered.by_date.setdefault(day, []).append(mark_safe(html))  # noqa: S308 - our templates
+        if detail.legend:
+            rendered.legends.append(mark_safe(render_to_string(detail.legend, request=request)))  # noqa: S308
+        if detail.script:
+            rendered.scripts.append(detail.script)
     return rendered
 
 

@@ -1,5 +1,8 @@
 """Turn venues, rooms and hours into plain data for the API (templates use the same)."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from spaces.models import AccessibilityFeature, Photo, Room, Venue
 
 
@@ -92,3 +95,50 @@ def day_payload(day) -> dict:
         "label": str(day.label) if day.label else None,
         "announced": getattr(day, "announced", True),
     }
+
+
+@dataclass
+class WeekRow:
+    """Consecutive days with the same hours (and the same details under them) as one line
+    of the venue page's week, as notices print them: "12月2日 周三 至 12月4日 周五"."""
+
+    day: object  # the first day's hours.DaySchedule
+    details: list
+    last: dt.date
+
+    @property
+    def first(self) -> dt.date:
+        return self.day.date
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return [self.first + dt.timedelta(days=n) for n in range((self.last - self.first).days + 1)]
+
+
+def week_rows(days, details: dict, *, today: dt.date) -> list[WeekRow]:
+    """Merge runs of alike days; today, holidays and exceptions always stand alone."""
+
+    def same_as(row: WeekRow, day, extra) -> bool:
+        prev = row.day
+        return (
+            today not in (row.last, day.date)
+            and not (prev.label or day.label)
+            and prev.kind == day.kind
+            and prev.announced == day.announced
+            and [(i.start.time(), i.duration) for i in prev.intervals]
+            == [(i.start.time(), i.duration) for i in day.intervals]
+            and [str(d) for d in row.details] == [str(d) for d in extra]
+        )
+
+    rows: list[WeekRow] = []
+    for day in days:
+        extra = details.get(day.date, [])
+        if (
+            rows
+            and rows[-1].last == day.date - dt.timedelta(days=1)
+            and same_as(rows[-1], day, extra)
+        ):
+            rows[-1].last = day.date
+        else:
+            rows.append(WeekRow(day=day, details=extra, last=day.date))
+    return rows

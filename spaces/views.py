@@ -10,7 +10,7 @@ from linli.errors import DomainError
 from linli.pages import id_or_none
 from spaces import presenters, selectors
 from spaces.calendar import provisional_note
-from spaces.extensions import render_venue_panels
+from spaces.extensions import render_day_details, render_venue_panels
 from spaces.models import VenueKind
 
 
@@ -65,10 +65,14 @@ def venue_detail(request: HttpRequest, venue_id: int) -> HttpResponse:
     days = selectors.venue_hours(
         venue=venue, start=start, end=start + dt.timedelta(days=7), rules=page.hours
     )
+    details = render_day_details(request, page, start)
     context = {
         "venue": venue,
         "today": page.today,
-        "days": days,
+        # One block for the week: each day's hours with what other apps add under them.
+        "week_rows": presenters.week_rows(days, details.by_date, today=page.today),
+        "day_legends": details.legends,
+        "day_scripts": details.scripts,
         "provisional_notes": [
             provisional_note(year)
             for year in sorted({d.date.year for d in days if not getattr(d, "announced", True)})

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from scenes.models import Event, Group, GroupInvitation, GroupMembership
+from scenes.models import Event, EventSeries, Group, GroupInvitation, GroupMembership
 from scenes.services.group_invitations import group_invite, invite_phone_hash
 from tests.factories import (
     ResidentFactory,
@@ -89,6 +89,7 @@ def world(db):
             capacity=5,
             starts_at=start,
             ends_at=start + dt.timedelta(hours=1),
+            series=EventSeries.objects.create(weeks=1),
         )
 
     operator = UserFactory(username="wufu-operator", is_staff=True, password="!")  # no hashing
@@ -175,6 +176,12 @@ CASES = {
         "ok": lambda w: {"event_id": w.event.pk},
         "missing": lambda w: {"event_id": MISSING},
         "foreign": lambda w: ({"event_id": w.hidden_event.pk}, 404),
+    },
+    "scenes:event-series": {
+        "client": "anonymous",
+        "ok": lambda w: {"series_id": w.event.series_id},
+        "missing": lambda w: {"series_id": MISSING},
+        "foreign": lambda w: ({"series_id": w.hidden_event.series_id}, 404),
     },
     "scenes:event-register": {
         "client": "stranger",

@@ -26,15 +26,22 @@ def with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def events_upcoming(
-    *, venue: Venue | None = None, at: dt.datetime | None = None, limit: int | None = None
+    *,
+    venue: Venue | None = None,
+    at: dt.datetime | None = None,
+    limit: int | None = None,
+    where: Q | None = None,
 ) -> QuerySet[Event]:
-    """Published events at published venues that have not ended yet, soonest first."""
+    """Published events at published venues that have not ended yet, soonest first;
+    ``where`` narrows them further (the events list's filters, one series)."""
     at = at or timezone.now()
     qs = Event.objects.filter(
         status=Event.Status.PUBLISHED, ends_at__gt=at, venue__is_published=True
     )
     if venue is not None:
         qs = qs.filter(venue=venue)
+    if where is not None:
+        qs = qs.filter(where)
     qs = with_counts(qs).order_by("starts_at", "pk")
     return qs[:limit] if limit else qs
 

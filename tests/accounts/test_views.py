@@ -566,3 +566,184 @@ def test_next_is_carried_through_the_sign_in_page(anonymous):
     unsafe = text(anonymous.get(SIGN_IN + "?next=https://evil.example/"))
     assert 'name="next" value=""' in unsafe
     assert 'href="/accounts/staff/sign-in/"' in unsafe
+
+
+# --- resuming what the resident started (accounts.resume) ------------------------------------
+
+
+@pytest.fixture
+def teahouse_event(db):
+    from scenes.models import Event
+    from tests.factories import RoomFactory, VenueFactory
+
+    room = RoomFactory(venue=VenueFactory(name="五福茶馆"), name="议事茶亭")
+    starts_at = T0 + dt.timedelta(days=2)
+    return Event.objects.create(
+        venue=room.venue,
+        room=room,
+        title="品茶议事",
+        capacity=2,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=1),
+    )
+
+
+def registrations(event):
+    return list(event.registrations.values_list("resident__phone", "status"))
+
+
+def test_tapping_register_signed_out_asks_to_sign_in_and_remembers_the_tap(
+    anonymous, now, teahouse_event
+):
+    event = teahouse_event
+    response = anonymous.post(f"/events/{event.pk}/register/", {"next": "/events/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{SIGN_IN}?next=%2Fevents%2F{event.pk}%2F"
+    assert registrations(event) == []
+    page = text(anonymous.get(response["Location"]))
+    assert "登录后将为您报名“品茶议事”，不用再点一次。" in page
+    assert f'name="next" value="/events/{event.pk}/"' in page
+
+
+def test_a_new_resident_is_registered_after_code_and_consent(
+    anonymous, now, sms_code, teahouse_event
+):
+    event = teahouse_event
+    detail = f"/events/{event.pk}/"
+    anonymous.post(f"/events/{event.pk}/register/")
+    ask_code(anonymous, next=detail)
+
+    response = enter_code(anonymous, sms_code(), next=detail)
+
+    # Not before consent: the resident has not agreed to anything yet.
+    assert response["Location"] == f"/accounts/consent/?next=%2Fevents%2F{event.pk}%2F"
+    assert registrations(event) == []
+    consent_page = text(anonymous.get(response["Location"]))
+    assert "同意后将为您报名“品茶议事”。" in consent_page
+
+    response = anonymous.post(
+        "/accounts/consent/", {"decision": "accept", "next": detail}, follow=True
+    )
+
+    assert response.redirect_chain == [(detail, 302)]
+    assert registrations(event) == [(PHONE, "registered")]
+    page = text(response)
+    assert "报名成功。" in page
+    assert "已报名" in page
+    assert "取消报名" in page
+
+
+def test_a_returning_resident_is_registered_by_the_code_step(
+    anonymous, now, sms_code, teahouse_event
+):
+    ResidentFactory(phone=PHONE)
+    event = teahouse_event
+    anonymous.post(f"/events/{event.pk}/register/", headers=HTMX)
+    ask_code(anonymous)
+
+    response = enter_code(anonymous, sms_code(), next=f"/events/{event.pk}/", headers=HTMX)
+
+    assert response["HX-Redirect"] == f"/events/{event.pk}/"
+    assert registrations(event) == [(PHONE, "registered")]
+    assert "报名成功。" in text(anonymous.get(f"/events/{event.pk}/"))
+
+
+def test_a_full_event_puts_the_resumed_resident_on_the_waitlist(
+    anonymous, now, sms_code, teahouse_event
+):
+    from scenes.services.registrations import event_register
+
+    event = teahouse_event
+    for phone in ("13800000101", "13800000102"):
+        event_register(user=ResidentFactory(phone=phone), event=event)
+    ResidentFactory(phone=PHONE)
+    anonymous.post(f"/events/{event.pk}/register/")
+    ask_code(anonymous)
+
+    response = enter_code(anonymous, sms_code())
+
+    assert response["Location"] == f"/events/{event.pk}/"
+    assert (PHONE, "waitlisted") in registrations(event)
+    assert "你已加入候补（第 1 位）" in text(anonymous.get(response["Location"]))
+
+
+def test_a_resumed_registration_that_fails_says_why_on_the_event(
+    anonymous, now, sms_code, teahouse_event
+):
+    event = teahouse_event
+    ResidentFactory(phone=PHONE)
+    anonymous.post(f"/events/{event.pk}/register/")
+    type(event).objects.filter(pk=event.pk).update(status="cancelled")
+    ask_code(anonymous)
+
+    response = enter_code(anonymous, sms_code())
+
+    assert response["Location"] == f"/events/{event.pk}/"
+    assert registrations(event) == []
+    assert "该活动已取消，不能报名。" in text(anonymous.get(response["Location"]))
+
+
+def test_the_intent_runs_once_and_never_from_a_get(anonymous, now, sms_code, teahouse_event):
+    event = teahouse_event
+    anonymous.post(f"/events/{event.pk}/register/")
+    ask_code(anonymous)
+    enter_code(anonymous, sms_code())
+    # Signed in, consent pending: GETs of the sign-in and consent pages do nothing.
+    anonymous.get(SIGN_IN)
+    anonymous.get(f"/accounts/consent/?next=/events/{event.pk}/")
+    assert registrations(event) == []
+
+    anonymous.post("/accounts/consent/", {"decision": "accept"})
+    event.registrations.update(status="cancelled")
+    anonymous.post("/accounts/consent/", {"decision": "accept"})
+
+    assert registrations(event) == [(PHONE, "cancelled")]
+
+
+def test_an_old_intent_is_dropped(anonymous, now, sms_code, teahouse_event):
+    ResidentFactory(phone=PHONE)
+    anonymous.post(f"/events/{teahouse_event.pk}/register/")
+    now.shift(dt.timedelta(minutes=31))
+    ask_code(anonymous)
+
+    response = enter_code(anonymous, sms_code())
+
+    assert response["Location"] == "/"
+    assert registrations(teahouse_event) == []
+
+
+def test_declining_consent_forgets_the_intent(anonymous, now, sms_code, teahouse_event):
+    anonymous.post(f"/events/{teahouse_event.pk}/register/")
+    ask_code(anonymous)
+    enter_code(anonymous, sms_code())
+
+    anonymous.post("/accounts/consent/", {"decision": "decline"})
+
+    assert "linli_resume" not in anonymous.session
+    assert registrations(teahouse_event) == []
+
+
+def test_the_tap_needs_a_csrf_token(now, teahouse_event):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(f"/events/{teahouse_event.pk}/register/")
+    assert response.status_code == 403
+    assert "linli_resume" not in browser.session
+
+
+def test_an_unknown_event_is_not_remembered(anonymous, db):
+    response = anonymous.post("/events/999/register/")
+    assert response.status_code == 404
+    assert "linli_resume" not in anonymous.session
+
+
+def test_the_consent_page_is_short(owner, now):
+    owner.privacy_consent_at = None
+    owner.privacy_consent_version = ""
+    owner.save()
+    client = Client()
+    client.force_login(owner)
+    page = text(client.get("/accounts/consent/"))
+    # The accept button comes before the full statement, which is folded away.
+    assert page.index("同意并继续") < page.index("<details")
+    assert page.index("<details") < page.index("我们保存什么")

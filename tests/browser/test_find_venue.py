@@ -37,7 +37,7 @@ def test_resident_finds_nearest_venue_and_reads_next_weeks_hours(page, live_serv
 
     today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
     next_week = today + dt.timedelta(days=7)
-    row = page.locator(f'tr[data-date="{next_week:%Y-%m-%d}"]')
+    row = page.locator(f'li[data-date="{next_week:%Y-%m-%d}"]')
     row.wait_for()
     assert f"{next_week.month}月{next_week.day}日" in row.inner_text()
     # Holidays may fall next week; otherwise the weekly hours show.

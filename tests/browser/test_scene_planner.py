@@ -77,10 +77,13 @@ def test_operator_creates_an_evening_scene_and_residents_see_it(
     assert page.input_value("#id_name") == "夜校"
 
     page.goto(f"{live_server.url}/venues/{teahouse.pk}/")
-    strip = page.locator(".scene-week")
-    assert strip.is_visible()
-    assert strip.get_by_text("18:00-22:00 夜间棋牌").first.is_visible()
-    assert page.locator(".scene-band.scene-commercial").count() == 7
+    # The scenes sit under each day's hours in the one week block (alike days merged).
+    week = page.locator(".vh-hours")
+    assert week.is_visible()
+    assert week.get_by_text("18:00-22:00 夜间棋牌").first.is_visible()
+    rows = page.locator(".vh-day").count()
+    assert 1 <= rows <= 7
+    assert page.locator(".vh-day .scene-band.scene-commercial").count() == rows
     assert page.locator(".scene-now-line").is_visible()
 
 

@@ -225,9 +225,13 @@ def test_resident_venue_page_shows_now_line_and_week_strip(anonymous, teahouse, 
     html = anonymous.get(f"/venues/{teahouse.pk}/").content.decode()
     assert "现在：公益时段（至 18:00），之后：商业时段" in html
     assert "<strong>咖啡吧台</strong>：现在：咖啡吧台（至 22:00），之后：闭馆" in html
-    assert "本周场景" in html
-    assert "09:00-18:00 公益时段" in html
-    assert "18:00-22:00 商业时段" in html
+    # The day's scenes sit under that day's hours: one block for the week, not two.
+    assert "本周场景" not in html
+    assert html.count('class="scene-legend vh-legend"') == 1
+    today = html.split('data-date="2026-09-28"', 1)[1].split("</li>", 1)[0]
+    assert "09:00–22:00" in today
+    assert "09:00-18:00 公益时段" in today
+    assert "18:00-22:00 商业时段" in today
     assert "js/planner.js" in html
     assert "style=" not in html
 
@@ -235,7 +239,8 @@ def test_resident_venue_page_shows_now_line_and_week_strip(anonymous, teahouse, 
 def test_venue_without_scenes_shows_no_scene_panels(anonymous, venue, room):
     weekly_hours(venue, T(9), T(21))
     html = anonymous.get(f"/venues/{venue.pk}/").content.decode()
-    assert "本周场景" not in html
+    assert "scene-legend" not in html
+    assert "vh-scenes" not in html
     assert "现在：" not in html
 
 
@@ -263,4 +268,4 @@ def test_the_planner_ignores_a_malformed_room_for_a_new_scene(operator_client, v
 def test_the_events_list_ignores_a_malformed_venue_filter(anonymous, venue, venue_filter):
     response = anonymous.get("/events/", {"venue": venue_filter})
     assert response.status_code == 200
-    assert response.context["selected_venue"] is None
+    assert response.context["filters"].venue is None

@@ -564,3 +564,117 @@ def test_venue_list_ignores_a_malformed_community_filter(anonymous, venue, query
     response = anonymous.get(f"/venues/?{query}")
     assert response.status_code == 200
     assert "五福茶馆" in response.content.decode()
+
+
+# --- the venue page leads with what a resident needs now (issue 8) ---------------------------
+
+
+def week_items(html: str) -> list[str]:
+    """The week's lines, as text: "9月29日 周二 至 10月1日 周四 09:00–21:00"."""
+    import re
+
+    week = html.split('<ol class="vh-week">', 1)[1].split("</ol>", 1)[0]
+    items = re.findall(r"<li .*?</li>", week, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items]
+
+
+@time_machine.travel(dt.datetime(2026, 9, 28, 10, 0, tzinfo=SH), tick=False)
+def test_the_venue_page_puts_now_and_next_before_the_week(anonymous, venue, room):
+    from scenes.models import Event
+
+    weekly_hours(venue)
+    starts_at = dt.datetime(2026, 9, 29, 14, 30, tzinfo=SH)
+    Event.objects.create(
+        venue=venue,
+        room=room,
+        title="品茶议事",
+        capacity=5,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=1),
+    )
+    venue.description = "五福桥社区的社区茶馆。"
+    venue.save()
+
+    html = anonymous.get(f"/venues/{venue.pk}/").content.decode()
+
+    order = [
+        'id="venue-status"',
+        "开放中 · 21:00 关门",
+        f'href="/events/?venue={venue.pk}">本馆全部活动',
+        'href="#visit-title">怎么去',
+        "近期活动",
+        "品茶议事",
+        "登录后报名",
+        'id="hours-title"',
+        "场馆介绍",
+        "五福桥社区的社区茶馆。",
+        'id="rooms-title"',
+        'id="visit-title"',
+    ]
+    positions = [html.index(marker) for marker in order]
+    assert positions == sorted(positions)
+
+
+@time_machine.travel(dt.datetime(2026, 9, 28, 10, 0, tzinfo=SH), tick=False)
+def test_the_week_is_one_block_with_alike_days_merged(anonymous, venue, room):
+    weekly_hours(venue)  # 09:00-21:00 every day
+    OpeningException.objects.create(venue=venue, date=dt.date(2026, 9, 29), reason="设备检修")
+
+    html = anonymous.get(f"/venues/{venue.pk}/").content.decode()
+
+    # Today alone; an exception alone; the National Day break (closed, the default policy)
+    # day by day under its label, never merged into a range that would hide it.
+    items = week_items(html)
+    assert items[:3] == [
+        "9月28日 周一 今天 09:00–21:00",
+        "9月29日 周二 闭馆 设备检修",
+        "9月30日 周三 09:00–21:00",
+    ]
+    assert items[3] == "10月1日 周四 闭馆 国庆节"
+    assert len(items) == 7
+    assert all("至" not in item for item in items)
+    assert "hours-table" not in html
+    assert "本周场景" not in html
+
+
+@time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=SH), tick=False)
+def test_an_ordinary_week_reads_like_a_notice(anonymous, venue, room):
+    weekly_hours(venue, T(9), T(21), days=range(5))
+    weekly_hours(venue, T(10), T(18), days=[5])
+
+    html = anonymous.get(f"/venues/{venue.pk}/").content.decode()
+
+    assert week_items(html) == [
+        "11月2日 周一 今天 09:00–21:00",
+        "11月3日 周二 至 11月6日 周五 09:00–21:00",
+        "11月7日 周六 10:00–18:00",
+        "11月8日 周日 闭馆",
+    ]
+    # Every date of the week is still addressable (links, tests, screen readers).
+    assert 'data-date="2026-11-03" data-last="2026-11-06"' in html
+
+
+@time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=SH), tick=False)
+def test_the_week_carries_each_days_scenes_and_stays_apart_when_they_differ(anonymous, venue, room):
+    from tests.factories import make_scene
+
+    weekly_hours(venue, T(9), T(21))
+    make_scene(venue, starts=T(9), ends=T(18))
+    make_scene(venue, kind="commercial", starts=T(18), ends=T(21), weekdays=(1 << 5) | (1 << 6))
+
+    html = anonymous.get(f"/venues/{venue.pk}/").content.decode()
+
+    items = week_items(html)
+    assert items[1] == "11月3日 周二 至 11月6日 周五 09:00–21:00 09:00-18:00 公益时段"
+    assert items[2] == (
+        "11月7日 周六 至 11月8日 周日 09:00–21:00 09:00-18:00 公益时段 18:00-21:00 商业时段"
+    )
+    assert html.count("scene-legend") == 1
+
+
+@time_machine.travel(dt.datetime(2026, 11, 24, 10, 0, tzinfo=SH), tick=False)
+def test_a_provisional_year_is_still_said_in_the_week(anonymous, venue):
+    weekly_hours(venue)
+    html = anonymous.get(f"/venues/{venue.pk}/", {"week": "2027-09-27"}).content.decode()
+    assert "2027年安排尚未公布" in html
+    assert "国庆节" in html
