@@ -124,7 +124,7 @@ def build_world() -> World:
     )
     # The other leader invites our resident; our resident invites a number that is not theirs.
     invitation = _invitation(foreign["group"], resident.phone, invited_by=other)
-    foreign["invitation"] = _invitation(group, "13900000103", invited_by=resident)
+    foreign["invitation"] = _invitation(group, "13700000103", invited_by=resident)
     world = World(group=group, approval=approval, invitation=invitation, foreign=foreign, **ours)
     world.headers = {
         "anonymous": {},

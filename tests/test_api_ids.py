@@ -113,7 +113,7 @@ OPERATIONS = {
         "resident", FORBIDDEN, lambda w, f: {"venue_id": w.venue.pk}, code="not_group_leader"
     ),
     "POST /api/groups/{group_id}/invitations": Op(
-        "resident", FORBIDDEN, lambda w, f: {"phones": ["13900000104"]}, code="not_group_leader"
+        "resident", FORBIDDEN, lambda w, f: {"phones": ["13700000104"]}, code="not_group_leader"
     ),
     "POST /api/groups/{group_id}/invite-code": Op("resident", FORBIDDEN, code="not_group_leader"),
     # An invitation to someone else's number is not found: it never says it exists.

@@ -98,7 +98,7 @@ def world(db):
     group = Group.objects.create(name="合唱团", created_by=leader)
     GroupMembership.objects.create(group=group, user=leader, role=GroupMembership.Role.LEADER)
     # The stranger is invited; the other invitation is for a number that is not theirs.
-    group_invite(user=leader, group=group, phones=[stranger.phone, "13900000099"])
+    group_invite(user=leader, group=group, phones=[stranger.phone, "13700000099"])
     invitation = GroupInvitation.objects.get(phone_hash=invite_phone_hash(stranger.phone))
     other_invitation = GroupInvitation.objects.exclude(pk=invitation.pk).get()
     clients = {"anonymous": Client()}
