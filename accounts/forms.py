@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import staff_login
 from accounts.http import client_ip
-from linli.forms import NoLabelSuffixMixin
+from linli.forms import PageFormMixin
 
 
-class PhoneForm(NoLabelSuffixMixin, forms.Form):
+class PhoneForm(PageFormMixin, forms.Form):
     phone = forms.CharField(
         label=_("手机号"),
         max_length=40,
@@ -31,7 +31,7 @@ class PhoneForm(NoLabelSuffixMixin, forms.Form):
     )
 
 
-class CodeForm(NoLabelSuffixMixin, forms.Form):
+class CodeForm(PageFormMixin, forms.Form):
     phone = forms.CharField(max_length=40, widget=forms.HiddenInput)
     code = forms.CharField(
         label=_("验证码"),
@@ -50,7 +50,7 @@ class CodeForm(NoLabelSuffixMixin, forms.Form):
     )
 
 
-class ProfileForm(NoLabelSuffixMixin, forms.Form):
+class ProfileForm(PageFormMixin, forms.Form):
     display_name = forms.CharField(
         label=_("称呼"),
         max_length=40,
@@ -60,7 +60,7 @@ class ProfileForm(NoLabelSuffixMixin, forms.Form):
     )
 
 
-class DeleteAccountForm(NoLabelSuffixMixin, forms.Form):
+class DeleteAccountForm(PageFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("我确认注销账户，并删除我的全部记录"),
         error_messages={"required": _("请勾选确认后再注销。")},

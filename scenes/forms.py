@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.dates import weekday_choices
-from linli.forms import NoLabelSuffixMixin
+from linli.forms import PageFormMixin
 from scenes.booking_rules import RULES, Rule
 from scenes.models import DayFilter, Scene, SceneKind
 from scenes.rules import weekdays_list, weekdays_mask
@@ -24,7 +24,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SceneForm(NoLabelSuffixMixin, forms.Form):
+class SceneForm(PageFormMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=60)
     description = forms.CharField(
         label=_("简介（居民可见）"),
