@@ -90,6 +90,7 @@ class SceneForm(PageFormMixin, forms.Form):
         self.venue = venue
         self.scene = scene
         self.fields["rooms"].queryset = venue.rooms.order_by("order", "pk")
+        self.fields["rooms"].label_from_instance = lambda room: room.name
         # In declaration order; left blank, a rule keeps the kind's default (new scene) or
         # its current value (edit).
         for rule in RULES:

@@ -363,3 +363,49 @@ def test_the_scene_form_says_what_is_missing_in_plain_words(operator_client, ven
     assert "最短时长（分钟）至少为 1。" in html
     assert "这个字段是必填项" not in html
     assert "确保该值" not in html
+
+
+# --- the planner on a phone: one day, rooms as rows -------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_day_view_shows_today_with_rooms_as_rows(operator_client, teahouse, room):
+    RoomFactory(venue=teahouse, name="社区书屋", order=9)
+    html = operator_client.get(planner_url(teahouse)).content.decode()
+    day_view = html.split('class="scene-dayview"')[1].split('class="scene-weekview"')[0]
+    assert "9月28日 周一 · 今天" in day_view
+    assert '<a href="?day=2026-09-28" hx-get="?day=2026-09-28"' in day_view
+    assert 'aria-current="date">周一<br>28</a>' in day_view
+    assert '<a class="button" href="?day=2026-09-27"' in day_view  # 前一天: last week's Sunday
+    assert '<a class="button" href="?day=2026-09-29"' in day_view
+    rooms = day_view.split('class="scene-dayroom"')[1:]
+    assert [r.split("<h3>")[1].split("</h3>")[0] for r in rooms] == ["议事茶亭", "社区书屋"]
+    assert "09:00-18:00</span> <strong>公益时段" in rooms[0]
+    assert "18:00-22:00</span> <strong>商业时段" in rooms[0]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_day_view_follows_the_day_link_across_weeks(operator_client, teahouse):
+    html = operator_client.get(planner_url(teahouse), {"day": "2026-10-01"}).content.decode()
+    assert "9月28日–10月4日" in html
+    day_view = html.split('class="scene-dayview"')[1].split('class="scene-weekview"')[0]
+    assert "10月1日 周四" in day_view and "今天" not in day_view
+    assert "国庆节" in day_view  # the holiday, and the closed day, are said
+    assert "闭馆" in day_view
+    nxt = operator_client.get(planner_url(teahouse), {"day": "2026-10-05"}).content.decode()
+    assert "10月5日–10月11日" in nxt
+    assert 'hx-push-url="true" aria-current="date" class="scene-rest">周一<br>5</a>' in nxt
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_day_view_comes_back_alone_for_htmx_and_ignores_a_bad_day(operator_client, teahouse):
+    response = operator_client.get(
+        planner_url(teahouse),
+        {"day": "2026-09-30"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="scene-planner",
+    )
+    html = response.content.decode()
+    assert "<html" not in html and 'aria-current="date">周三<br>30</a>' in html
+    bad = operator_client.get(planner_url(teahouse), {"day": "昨天"}).content.decode()
+    assert 'aria-current="date">周一<br>28</a>' in bad
