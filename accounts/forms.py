@@ -55,6 +55,7 @@ class ProfileForm(PageFormMixin, forms.Form):
         label=_("称呼"),
         max_length=40,
         required=False,
+        strip=False,  # accounts.services decides: spaces alone are refused, not saved as ""
         help_text=_("场馆工作人员看到的名字，例如“张阿姨”。"),
         error_messages={"max_length": _("称呼最多40个字。")},
     )
