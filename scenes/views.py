@@ -49,7 +49,7 @@ def _week_start(request: HttpRequest, venue) -> dt.date:
 
 def _day_shown(request: HttpRequest, venue, week_start: dt.date) -> dt.date:
     """The day a phone shows: ?day=, else today when in the week, else its Monday."""
-    day = _date(request.GET.get("day"))
+    day = _date(request.GET.get("day") or request.POST.get("day"))
     if day is not None and _monday(day) == week_start:
         return day
     today = local_today(venue)
@@ -97,6 +97,7 @@ def _render(request, venue, *, week_start, form=None, scene=None, partial=None, 
         "kind_defaults": _defaults_text(),
         **extra,
     }
+    context["day"] = day = _day_shown(request, venue, week_start)
     if form is not None:
         context["form_action"] = (
             reverse("scenes:planner-scene", args=[venue.pk, scene.pk])
@@ -113,9 +114,7 @@ def _render(request, venue, *, week_start, form=None, scene=None, partial=None, 
     if partial != "editor":
         context["week"] = week = planner_week(venue=venue, start=week_start)
         context["scenes"] = selectors.scene_list(venue=venue)
-        day = _day_shown(request, venue, week_start)
         context.update(
-            day=day,
             day_info=next(d for d in week.days if d.date == day),
             day_rows=week.day_rows(day),
             prev_day=day - dt.timedelta(days=1),
@@ -148,7 +147,9 @@ def _saved(request, venue, scene: Scene | None, week_start: dt.date, message: st
     messages.success(request, message)
     for warning in warnings:
         messages.warning(request, warning)
-    return redirect(_planner_url(venue, week_start))
+    # Back to the day the phone showed (the form carries it).
+    day = _date(request.POST.get("day"))
+    return redirect(_planner_url(venue, week_start, **({"day": day.isoformat()} if day else {})))
 
 
 def _scene_or_404(scene_id: int, venue) -> Scene:

@@ -409,3 +409,15 @@ def test_the_day_view_comes_back_alone_for_htmx_and_ignores_a_bad_day(operator_c
     assert "<html" not in html and 'aria-current="date">周三<br>30</a>' in html
     bad = operator_client.get(planner_url(teahouse), {"day": "昨天"}).content.decode()
     assert 'aria-current="date">周一<br>28</a>' in bad
+
+
+@time_machine.travel(NOW, tick=False)
+def test_after_a_save_the_phone_is_back_on_its_day(operator_client, venue, room):
+    html = operator_client.get(
+        planner_url(venue), {"day": "2026-10-02", "new": "1"}
+    ).content.decode()
+    assert '<input type="hidden" name="day" value="2026-10-02">' in html
+    response = operator_client.post(planner_url(venue), form_data(day="2026-10-02"))
+    assert response["Location"] == (
+        f"/operate/venues/{venue.pk}/scenes/?week=2026-09-28&day=2026-10-02"
+    )
