@@ -95,8 +95,13 @@ class SignInLimitMixin:
         return cleaned
 
 
-class StaffAuthenticationForm(SignInLimitMixin, AuthenticationForm):
+class StaffAuthenticationForm(SignInLimitMixin, PageFormMixin, AuthenticationForm):
     """The staff sign-in page's form."""
+
+    error_messages = {
+        "invalid_login": _("用户名或密码不对。请检查后再试（区分大小写）；忘记密码请联系管理员。"),
+        "inactive": _("这个账户已停用，请联系管理员。"),
+    }
 
 
 class AdminLoginForm(SignInLimitMixin, AdminAuthenticationForm):

@@ -446,7 +446,7 @@ def test_a_wrong_password_is_explained_in_chinese(anonymous):
         "/accounts/staff/sign-in/", {"username": "wufu-operator", "password": "nope"}
     )
     assert response.status_code == 200
-    assert "请输入一个正确的" in text(response)
+    assert "用户名或密码不对。请检查后再试（区分大小写）；忘记密码请联系管理员。" in text(response)
     assert 'value="wufu-operator"' in text(response)
 
 
@@ -456,6 +456,7 @@ def test_residents_have_no_password_to_sign_in_with(anonymous, owner):
     )
     assert "_auth_user_id" not in anonymous.session
     assert response.status_code == 200
+    assert "请填写密码。" in text(response)
 
 
 # --- admin -----------------------------------------------------------------------------------
