@@ -45,6 +45,7 @@ def plain_messages(field: forms.Field) -> dict:
         "required": required,
         "min_value": _("%(label)s至少为 %%(limit_value)s。") % {"label": label},
         "max_value": _("%(label)s最多为 %%(limit_value)s。") % {"label": label},
+        "min_length": _("%(label)s至少 %%(limit_value)s 个字。") % {"label": label},
         "max_length": _(
             "%(label)s最多 %%(limit_value)s 个字（现在是 %%(show_value)s 个），请删减后再保存。"
         )
