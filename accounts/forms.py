@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import staff_login
 from accounts.http import client_ip
-from linli.forms import NoLabelSuffixMixin
+from linli.forms import PageFormMixin
 
 
-class PhoneForm(NoLabelSuffixMixin, forms.Form):
+class PhoneForm(PageFormMixin, forms.Form):
     phone = forms.CharField(
         label=_("手机号"),
         max_length=40,
@@ -31,7 +31,7 @@ class PhoneForm(NoLabelSuffixMixin, forms.Form):
     )
 
 
-class CodeForm(NoLabelSuffixMixin, forms.Form):
+class CodeForm(PageFormMixin, forms.Form):
     phone = forms.CharField(max_length=40, widget=forms.HiddenInput)
     code = forms.CharField(
         label=_("验证码"),
@@ -50,17 +50,18 @@ class CodeForm(NoLabelSuffixMixin, forms.Form):
     )
 
 
-class ProfileForm(NoLabelSuffixMixin, forms.Form):
+class ProfileForm(PageFormMixin, forms.Form):
     display_name = forms.CharField(
         label=_("称呼"),
         max_length=40,
         required=False,
+        strip=False,  # accounts.services decides: spaces alone are refused, not saved as ""
         help_text=_("场馆工作人员看到的名字，例如“张阿姨”。"),
         error_messages={"max_length": _("称呼最多40个字。")},
     )
 
 
-class DeleteAccountForm(NoLabelSuffixMixin, forms.Form):
+class DeleteAccountForm(PageFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("我确认注销账户，并删除我的全部记录"),
         error_messages={"required": _("请勾选确认后再注销。")},
@@ -94,8 +95,13 @@ class SignInLimitMixin:
         return cleaned
 
 
-class StaffAuthenticationForm(SignInLimitMixin, AuthenticationForm):
+class StaffAuthenticationForm(SignInLimitMixin, PageFormMixin, AuthenticationForm):
     """The staff sign-in page's form."""
+
+    error_messages = {
+        "invalid_login": _("用户名或密码不对。请检查后再试（区分大小写）；忘记密码请联系管理员。"),
+        "inactive": _("这个账户已停用，请联系管理员。"),
+    }
 
 
 class AdminLoginForm(SignInLimitMixin, AdminAuthenticationForm):

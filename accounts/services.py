@@ -65,6 +65,13 @@ def privacy_consent_decline(*, user: User) -> Declined:
 @transaction.atomic
 def user_update_profile(*, user: User, display_name: str) -> User:
     name = " ".join(display_name.split())
+    if display_name and not name:
+        # Spaces alone would save an empty name the person did not mean to clear.
+        raise DomainError(
+            _("称呼不能只有空格。请填写一个称呼，或者清空后保存。"),
+            code="display_name_blank",
+            field="display_name",
+        )
     if len(name) > User._meta.get_field("display_name").max_length:
         raise DomainError(_("称呼最多40个字。"), code="invalid", field="display_name")
     user.display_name = name

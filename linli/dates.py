@@ -90,3 +90,11 @@ def time_range(start: dt.time | dt.datetime, end: dt.time | dt.datetime, overnig
     if overnight:
         return pgettext("time range past midnight", "%(start)s-次日%(end)s") % values
     return f"{values['start']}-{values['end']}"
+
+
+def past_date_message(day: dt.date, today: dt.date) -> str:
+    """Why ``day`` cannot be scheduled (code ``date_in_past``), and what to pick instead."""
+    return gettext("%(day)s已经过去了（今天是%(today)s），请选择今天或以后的日期。") % {
+        "day": month_day(day),
+        "today": month_day(today),
+    }

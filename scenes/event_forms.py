@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.forms import NoLabelSuffixMixin
+from linli.forms import PageFormMixin
 from scenes.selectors.groups import groups_approved_at
 from scenes.services.events import MAX_WEEKS
 from spaces.models import Venue
@@ -19,7 +19,7 @@ def split_phones(text: str) -> list[str]:
     return [p.strip() for p in _PHONE_SEPARATORS.split(text or "") if p.strip()]
 
 
-class GroupForm(NoLabelSuffixMixin, forms.Form):
+class GroupForm(PageFormMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=60)
     description = forms.CharField(
         label=_("简介"),
@@ -41,7 +41,7 @@ class GroupForm(NoLabelSuffixMixin, forms.Form):
         return split_phones(self.cleaned_data.get("members", ""))
 
 
-class InviteForm(NoLabelSuffixMixin, forms.Form):
+class InviteForm(PageFormMixin, forms.Form):
     members = forms.CharField(
         label=_("邀请成员（手机号）"),
         widget=forms.Textarea(attrs={"rows": 3, "inputmode": "tel"}),
@@ -52,7 +52,7 @@ class InviteForm(NoLabelSuffixMixin, forms.Form):
         return split_phones(self.cleaned_data.get("members", ""))
 
 
-class JoinForm(NoLabelSuffixMixin, forms.Form):
+class JoinForm(PageFormMixin, forms.Form):
     code = forms.CharField(
         label=_("邀请码"),
         max_length=40,
@@ -61,7 +61,7 @@ class JoinForm(NoLabelSuffixMixin, forms.Form):
     )
 
 
-class ApprovalRequestForm(NoLabelSuffixMixin, forms.Form):
+class ApprovalRequestForm(PageFormMixin, forms.Form):
     venue = forms.ModelChoiceField(
         label=_("申请在哪个场馆活动"),
         queryset=Venue.objects.filter(is_published=True).order_by("name"),
@@ -69,7 +69,7 @@ class ApprovalRequestForm(NoLabelSuffixMixin, forms.Form):
     )
 
 
-class DecisionForm(NoLabelSuffixMixin, forms.Form):
+class DecisionForm(PageFormMixin, forms.Form):
     note = forms.CharField(
         label=_("备注（告诉负责人）"),
         max_length=200,
@@ -77,7 +77,7 @@ class DecisionForm(NoLabelSuffixMixin, forms.Form):
     )
 
 
-class EventPublishForm(NoLabelSuffixMixin, forms.Form):
+class EventPublishForm(PageFormMixin, forms.Form):
     title = forms.CharField(label=_("活动名称"), max_length=80)
     room = forms.ModelChoiceField(label=_("功能室"), queryset=None, empty_label=None)
     organiser_group = forms.ModelChoiceField(
@@ -124,7 +124,7 @@ class EventPublishForm(NoLabelSuffixMixin, forms.Form):
         )
 
 
-class EventCancelForm(NoLabelSuffixMixin, forms.Form):
+class EventCancelForm(PageFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("取消原因（会告知已报名的居民）"), max_length=200, required=False
     )

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from linli.dates import weekday_choices
-from linli.forms import NoLabelSuffixMixin
+from linli.forms import PageFormMixin
 from scenes.booking_rules import RULES, Rule
 from scenes.models import DayFilter, Scene, SceneKind
 from scenes.rules import weekdays_list, weekdays_mask
@@ -24,7 +24,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SceneForm(NoLabelSuffixMixin, forms.Form):
+class SceneForm(PageFormMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=60)
     description = forms.CharField(
         label=_("简介（居民可见）"),
@@ -33,16 +33,18 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
         help_text=_("例如：品茶议事、兴趣课程"),
     )
     kind = forms.ChoiceField(label=_("类型"), choices=SceneKind.choices, widget=forms.RadioSelect)
-    all_rooms = forms.BooleanField(label=_("适用于全部功能室"), required=False)
+    # Nothing is ticked for a new scene: the operator says "all" or names rooms, and both
+    # at once is a question back, never a silent "all".
+    all_rooms = forms.BooleanField(label=_("全部功能室（包括以后新增的）"), required=False)
     rooms = forms.ModelMultipleChoiceField(
-        label=_("或选择功能室"),
+        label=_("或只选这些功能室"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     repeat = forms.ChoiceField(
         label=_("重复"),
-        choices=[("weekly", _("每周重复")), ("once", _("单次（指定日期）"))],
+        choices=[("weekly", _("每周重复")), ("once", _("仅一天"))],
         widget=forms.RadioSelect,
         initial="weekly",
     )
@@ -88,12 +90,19 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
         self.venue = venue
         self.scene = scene
         self.fields["rooms"].queryset = venue.rooms.order_by("order", "pk")
+        self.fields["rooms"].label_from_instance = lambda room: room.name
         # In declaration order; left blank, a rule keeps the kind's default (new scene) or
         # its current value (edit).
         for rule in RULES:
             self.fields[rule.form_name] = rule_form_field(rule)
 
     RULE_GROUP = tuple(rule.form_name for rule in RULES)
+    # Shown for "每周重复" / "仅一天"; the other group is hidden (static/js/planner.js) and
+    # ignored here, whatever it holds.
+    REPEAT_GROUPS = {
+        "weekly": ("weekdays", "day_filter", "valid_from", "valid_until"),
+        "once": ("one_off_date",),
+    }
 
     # Shown above the list of what a change affects (see ask_about).
     affected_heading = _("受影响的预约")
@@ -126,7 +135,18 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("repeat") == "once":
+        repeat = data.get("repeat")
+        for group, names in self.REPEAT_GROUPS.items():
+            if repeat and group != repeat:
+                for name in names:
+                    self.errors.pop(name, None)
+                    data.pop(name, None)
+        if data.get("all_rooms") and data.get("rooms"):
+            self.add_error(
+                "rooms",
+                _("请只选一种：勾选“全部功能室”，或者只勾选具体的功能室。"),
+            )
+        if repeat == "once":
             if not data.get("one_off_date") and "one_off_date" not in self.errors:
                 self.add_error("one_off_date", _("请填写单次日期。"))
         elif not data.get("valid_from") and "valid_from" not in self.errors:
@@ -142,12 +162,12 @@ class SceneForm(NoLabelSuffixMixin, forms.Form):
             "kind": data["kind"],
             "name": data["name"],
             "description": data["description"],
-            "all_rooms": data["all_rooms"] or not rooms,
+            "all_rooms": data["all_rooms"],
             "rooms": rooms,
             "starts": data["starts"],
             "ends": data["ends"],
             "overnight": data["overnight"],
-            "one_off_date": data["one_off_date"] if once else None,
+            "one_off_date": data.get("one_off_date") if once else None,
         }
         if not once:
             fields.update(
@@ -193,13 +213,13 @@ def initial_for_new(
     *, day: dt.date | None, valid_from: dt.date, room_id: int | None, start: dt.time | None
 ) -> dict:
     """A new scene from ``valid_from``: weekly on ``day``'s weekday (every day when None),
-    in ``room_id`` (all rooms when None), from ``start``."""
+    in ``room_id`` (no room ticked when None: the operator chooses), from ``start``."""
     initial = {
         "kind": SceneKind.PUBLIC,
         "repeat": "weekly",
         "weekdays": [1, 2, 3, 4, 5, 6, 7],
         "day_filter": DayFilter.ALL,
-        "all_rooms": room_id is None,
+        "all_rooms": False,
         "rooms": [room_id] if room_id else [],
         "valid_from": valid_from,
         "starts": start or dt.time(9),

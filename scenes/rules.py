@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, make_dataclass
 
 from django.utils.translation import gettext as _
 
+from linli.dates import past_date_message
 from linli.errors import DomainError
 from linli.text import join_list
 from scenes.booking_rules import RULES
@@ -117,8 +118,17 @@ def _time_problems(v: Mapping) -> list[Problem]:
     return []
 
 
-def _date_problems(v: Mapping) -> list[Problem]:
+def past_date_problem(day: dt.date, today: dt.date, field: str) -> Problem | None:
+    """A date before ``today`` (the venue's): nothing can be scheduled there any more."""
+    if day >= today:
+        return None
+    return Problem(field, "date_in_past", past_date_message(day, today))
+
+
+def _date_problems(v: Mapping, today: dt.date | None) -> list[Problem]:
     problems = []
+    if today is not None and v.get("one_off_date") is not None:
+        problems += filter(None, [past_date_problem(v["one_off_date"], today, "one_off_date")])
     if v.get("one_off_date") is None:
         if not (v.get("weekdays") or 0) & 0b1111111:
             problems.append(Problem("weekdays", "no_weekdays", _("请至少选择一天。")))
@@ -211,13 +221,16 @@ def _bound_problems(v: Mapping, flagged: set[str]) -> list[Problem]:
     return problems
 
 
-def scene_problems(values: Mapping, *, venue_id: int, rooms: Iterable = ()) -> list[Problem]:
+def scene_problems(
+    values: Mapping, *, venue_id: int, rooms: Iterable = (), today: dt.date | None = None
+) -> list[Problem]:
     """Every contradiction in a scene's values; [] when it may be saved.
 
     ``values`` maps Scene field names to values; ``rooms`` are the chosen Room objects
-    (ignored when ``all_rooms``).
+    (ignored when ``all_rooms``). With ``today`` (the venue's), a one-off date before it
+    is refused (``date_in_past``).
     """
-    problems = [*_time_problems(values), *_date_problems(values), *_rule_problems(values)]
+    problems = [*_time_problems(values), *_date_problems(values, today), *_rule_problems(values)]
     problems += _bound_problems(values, {p.field for p in problems})
     if values.get("kind") not in SceneKind.values:
         problems.append(Problem("kind", "invalid", _("请选择有效的场景类型。")))
@@ -244,9 +257,11 @@ def scene_problems(values: Mapping, *, venue_id: int, rooms: Iterable = ()) -> l
     return problems
 
 
-def validate_scene(values: Mapping, *, venue_id: int, rooms: Iterable = ()) -> None:
+def validate_scene(
+    values: Mapping, *, venue_id: int, rooms: Iterable = (), today: dt.date | None = None
+) -> None:
     """Raise one DomainError (422) carrying every problem, coded after the first one."""
-    problems = scene_problems(values, venue_id=venue_id, rooms=rooms)
+    problems = scene_problems(values, venue_id=venue_id, rooms=rooms, today=today)
     if not problems:
         return
     fields: dict[str, list[str]] = {}

@@ -41,8 +41,19 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _week_start(request: HttpRequest, venue) -> dt.date:
-    day = _date(request.GET.get("week") or request.POST.get("week"))
+    day = _date(request.GET.get("day")) or _date(
+        request.GET.get("week") or request.POST.get("week")
+    )
     return _monday(day or local_today(venue))
+
+
+def _day_shown(request: HttpRequest, venue, week_start: dt.date) -> dt.date:
+    """The day a phone shows: ?day=, else today when in the week, else its Monday."""
+    day = _date(request.GET.get("day") or request.POST.get("day"))
+    if day is not None and _monday(day) == week_start:
+        return day
+    today = local_today(venue)
+    return today if _monday(today) == week_start else week_start
 
 
 def _planner_url(venue, week: dt.date, **params) -> str:
@@ -86,6 +97,7 @@ def _render(request, venue, *, week_start, form=None, scene=None, partial=None, 
         "kind_defaults": _defaults_text(),
         **extra,
     }
+    context["day"] = day = _day_shown(request, venue, week_start)
     if form is not None:
         context["form_action"] = (
             reverse("scenes:planner-scene", args=[venue.pk, scene.pk])
@@ -100,8 +112,15 @@ def _render(request, venue, *, week_start, form=None, scene=None, partial=None, 
     if partial == "editor" and form is None:
         return HttpResponse("")  # "取消": the editor closes
     if partial != "editor":
-        context["week"] = planner_week(venue=venue, start=week_start)
+        context["week"] = week = planner_week(venue=venue, start=week_start)
         context["scenes"] = selectors.scene_list(venue=venue)
+        context.update(
+            day_info=next(d for d in week.days if d.date == day),
+            day_rows=week.day_rows(day),
+            prev_day=day - dt.timedelta(days=1),
+            next_day=day + dt.timedelta(days=1),
+            today=local_today(venue),
+        )
     name = f"{TEMPLATE}#{partial}" if partial else TEMPLATE
     # Errors come back with 200: htmx swaps only successful responses.
     return TemplateResponse(request, name, context)
@@ -128,7 +147,9 @@ def _saved(request, venue, scene: Scene | None, week_start: dt.date, message: st
     messages.success(request, message)
     for warning in warnings:
         messages.warning(request, warning)
-    return redirect(_planner_url(venue, week_start))
+    # Back to the day the phone showed (the form carries it).
+    day = _date(request.POST.get("day"))
+    return redirect(_planner_url(venue, week_start, **({"day": day.isoformat()} if day else {})))
 
 
 def _scene_or_404(scene_id: int, venue) -> Scene:

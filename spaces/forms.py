@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from linli.forms import NoLabelSuffixMixin
+from linli.forms import PageFormMixin
 from spaces.models import AccessibilityFeature, HolidayPolicy, Venue, VenueKind
 
 COORDINATE_SYSTEMS = [
@@ -67,7 +67,7 @@ def format_intervals(rows) -> str:
     return ", ".join(format_interval_input(r.opens, r.closes, r.overnight) for r in rows)
 
 
-class VenueForm(NoLabelSuffixMixin, forms.ModelForm):
+class VenueForm(PageFormMixin, forms.ModelForm):
     latitude = forms.FloatField(label=gettext_lazy("纬度"))
     longitude = forms.FloatField(label=gettext_lazy("经度"))
     coordinate_system = forms.ChoiceField(
@@ -100,7 +100,7 @@ class VenueForm(NoLabelSuffixMixin, forms.ModelForm):
         ]
 
 
-class RoomForm(NoLabelSuffixMixin, forms.Form):
+class RoomForm(PageFormMixin, forms.Form):
     name = forms.CharField(label=gettext_lazy("名称"), max_length=80)
     capacity = forms.IntegerField(label=gettext_lazy("容纳人数"), min_value=1, max_value=10000)
     description = forms.CharField(
@@ -189,7 +189,7 @@ class ImpactChoiceMixin:
         }
 
 
-class WeeklyHoursForm(ImpactChoiceMixin, NoLabelSuffixMixin, forms.Form):
+class WeeklyHoursForm(ImpactChoiceMixin, PageFormMixin, forms.Form):
     """One text field per day. For the venue an empty day is closed; for a room an empty
     day follows the venue and a closed word ("休息", "关闭", "closed") closes it."""
 
@@ -244,7 +244,7 @@ def hours_initial(rows) -> dict:
     return initial
 
 
-class ExceptionForm(ImpactChoiceMixin, NoLabelSuffixMixin, forms.Form):
+class ExceptionForm(ImpactChoiceMixin, PageFormMixin, forms.Form):
     date = forms.DateField(
         label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -268,7 +268,7 @@ class ExceptionForm(ImpactChoiceMixin, NoLabelSuffixMixin, forms.Form):
         return [] if is_closed_text(text) else parse_intervals(text)
 
 
-class PhotoForm(NoLabelSuffixMixin, forms.Form):
+class PhotoForm(PageFormMixin, forms.Form):
     image = forms.FileField(label=gettext_lazy("照片"))
     caption = forms.CharField(label=gettext_lazy("说明"), max_length=120, required=False)
     room = forms.TypedChoiceField(

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from linli.dates import past_date_message
 from linli.errors import Conflict, DomainError, from_validation_error
 from linli.text import join_list
 from spaces.impact import HoursChange, RoomChange, settle_impact
@@ -29,6 +30,7 @@ from spaces.models import (
     Venue,
 )
 from spaces.permissions import require_administrator, venue_require_operator
+from spaces.selectors import local_today
 
 VENUE_EDITABLE = {
     "kind",
@@ -318,6 +320,8 @@ def exception_set(
     _room_of(venue, room)
     if not reason.strip():
         raise DomainError(_("请填写原因，居民会看到它。"), code="invalid", field="reason")
+    if date < (today := local_today(venue)):
+        raise DomainError(past_date_message(date, today), code="date_in_past", field="date")
     validate_day_intervals(
         list(intervals), field_prefix=[f"intervals.{i}" for i in range(len(intervals))]
     )

@@ -58,7 +58,7 @@ def _switch_to_english(client) -> None:
     """Submit the footer's language form the way a browser would."""
     page = client.get("/").content.decode()
     form = re.search(
-        r'<form action="([^"]+)" method="post" class="langswitch">(.*?)</form>', page, re.S
+        r'<form action="([^"]+)" method="post" class="langswitch"[^>]*>(.*?)</form>', page, re.S
     )
     assert form, "the language switch form is missing from the page"
     action, body = form.group(1), form.group(2)

@@ -99,6 +99,14 @@ class PlannerWeek:
     axis: Axis
     notes: list[ClipNote]
 
+    def day_rows(self, day: dt.date) -> list[PlannerRow]:
+        """The rooms as rows for one of the week's days: the planner on a phone, where
+        seven columns do not fit (each row holds that day's column only)."""
+        return [
+            PlannerRow(row.room, [col for col in row.columns if col.date == day])
+            for row in self.rows
+        ]
+
 
 def _local_minutes(moment: dt.datetime, day: dt.date, zone: ZoneInfo) -> int:
     midnight = dt.datetime.combine(day, dt.time(0), tzinfo=zone)

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from linli.dates import month_day_time
+from linli.dates import month_day, month_day_time, time_range
 from linli.errors import Conflict, DomainError, NotFound
-from linli.text import join_clauses
+from linli.text import join_clauses, join_list
 from scenes.models import Event, EventRegistration, EventSeries, Group, SceneKind
 from scenes.selectors.groups import group_can_book_at
 from spaces.locks import venue_lock
@@ -81,6 +81,29 @@ def weekly_occurrences(
     return result
 
 
+def _outside_hours_text(starts_at: dt.datetime, intervals, zone: ZoneInfo) -> str:
+    """Not open then, and what the hours are that day, so the operator can pick a time."""
+    day = _local(starts_at, zone).date()
+    midnight = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    hours = [
+        time_range(
+            i.start.astimezone(zone), i.end.astimezone(zone), i.end.astimezone(zone).date() > day
+        )
+        for i in intervals
+        if i.start < midnight + dt.timedelta(days=1) and i.end > midnight
+    ]
+    if not hours:
+        return _("不在该功能室的开放时间内：%(day)s该功能室不开放，请换一天") % {
+            "day": month_day(day)
+        }
+    return _(
+        "不在该功能室的开放时间内：该功能室%(day)s的开放时间是 %(hours)s，请在这段时间内安排"
+    ) % {
+        "day": month_day(day),
+        "hours": join_list(hours),
+    }
+
+
 def _check_occurrence(
     *,
     venue: Venue,
@@ -100,7 +123,9 @@ def _check_occurrence(
     )
     if not inside:
         return Problem(
-            "outside_opening_hours", _("不在该功能室的开放时间内"), field="starts_at"
+            "outside_opening_hours",
+            _outside_hours_text(starts_at, intervals, venue.zone),
+            field="starts_at",
         ), None
     from scenes.resolution import segments_between
 
@@ -218,7 +243,10 @@ def event_publish(
         now = timezone.now()
         # One pass over the whole range, not one per week: hours for "is it open", the
         # scene timeline for closed scenes and for the scene each event belongs to.
-        intervals = open_intervals(venue=locked, room=room, start=first_day, end=last_day)
+        # (A day more than the events need: the hours named in an error run to their end.)
+        intervals = open_intervals(
+            venue=locked, room=room, start=first_day, end=last_day + dt.timedelta(days=1)
+        )
         timeline = room_timeline(room=room, start=first_day, end=last_day)
         problems: list[tuple[int, dt.datetime, Problem]] = []
         scenes = []

@@ -27,6 +27,7 @@ from scenes.rules import validate_scene
 from spaces.locks import venue_lock
 from spaces.models import Room, Venue
 from spaces.permissions import venue_require_operator
+from spaces.selectors import local_today
 
 ALL_WEEKDAYS = 0b1111111
 SCHEDULE_FIELDS = (
@@ -177,7 +178,7 @@ def scene_create(
     values.update({k: v for k, v in fields.items() if v is not None or k not in RULE_FIELDS})
     values["kind"] = kind
     values = _normalise(values)
-    validate_scene(values, venue_id=venue.pk, rooms=rooms)
+    validate_scene(values, venue_id=venue.pk, rooms=rooms, today=local_today(venue))
     scene = Scene(venue=venue, created_by=user, **values)
     _full_clean(scene)
     entry = entry_for(scene, [r.pk for r in rooms])
@@ -219,7 +220,12 @@ def scene_update(
     values = _normalise({name: getattr(draft, name) for name in EDITABLE})
     for name, value in values.items():
         setattr(draft, name, value)
-    validate_scene(values, venue_id=venue.pk, rooms=room_list)
+    # A one-off scene that has happened may still be edited (its name, say); moving one to
+    # a past date may not.
+    moved = values["one_off_date"] != saved.one_off_date
+    validate_scene(
+        values, venue_id=venue.pk, rooms=room_list, today=local_today(venue) if moved else None
+    )
     _full_clean(draft)
     after = entry_for(draft, [r.pk for r in room_list])
     _check_overlaps(after, venue)

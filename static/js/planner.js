@@ -14,7 +14,26 @@
     document.querySelectorAll(".scene-planner, .scene-strip").forEach(function (el) {
       el.classList.add("scene-js");
     });
+    document.querySelectorAll(".scene-form").forEach(showRepeatGroup);
   }
+
+  // The scene form: show the fields of "每周重复" or of "仅一天", not both. Without
+  // JavaScript both show, each with a note, and the server ignores the unchosen group.
+  function showRepeatGroup(form) {
+    var checked = form.querySelector("input[name=repeat]:checked");
+    var repeat = checked ? checked.value : "weekly";
+    form.querySelectorAll(".scene-repeat-group").forEach(function (group) {
+      group.hidden = group.dataset.repeat !== repeat;
+    });
+    form.querySelectorAll(".scene-repeat-note").forEach(function (note) {
+      note.hidden = true;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.name === "repeat" && event.target.form) {
+      showRepeatGroup(event.target.form);
+    }
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", place);
   } else {

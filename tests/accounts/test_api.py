@@ -297,6 +297,24 @@ def test_a_signed_in_session_needs_the_csrf_header_to_write(browser, owner):
     assert browser.get("/api/accounts/me").status_code == 200
 
 
+def test_a_display_name_of_only_spaces_is_a_422_with_its_code(browser, owner):
+    browser.force_login(owner)
+    response = browser.patch(
+        "/api/accounts/me",
+        json.dumps({"display_name": "   "}),
+        content_type=JSON,
+        HTTP_X_CSRFTOKEN=csrf_token(browser),
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "display_name_blank",
+        "message": "称呼不能只有空格。请填写一个称呼，或者清空后保存。",
+        "fields": {"display_name": ["称呼不能只有空格。请填写一个称呼，或者清空后保存。"]},
+    }
+    owner.refresh_from_db()
+    assert owner.display_name == "张阿姨"
+
+
 # --- tokens ----------------------------------------------------------------------------------
 
 

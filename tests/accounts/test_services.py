@@ -31,7 +31,7 @@ from accounts.tokens import (
     api_token_revoke,
     token_digest,
 )
-from linli.errors import Conflict, PermissionDenied, RateLimited
+from linli.errors import Conflict, DomainError, PermissionDenied, RateLimited
 from tests.factories import ResidentFactory, UserFactory
 
 T0 = dt.datetime(2026, 9, 30, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -775,3 +775,16 @@ def test_the_demo_accounts_load_idempotently(capsys):
     assert "wufu-operator / linli-operator" in text
     assert "13800000001" in text
     assert "var/sms.log" in text
+
+
+@pytest.mark.django_db
+def test_a_display_name_is_stripped_then_checked():
+    user = ResidentFactory(display_name="张阿姨")
+    with pytest.raises(DomainError) as exc:
+        services.user_update_profile(user=user, display_name="\t \u3000")
+    assert (exc.value.code, list(exc.value.fields)) == ("display_name_blank", ["display_name"])
+    user.refresh_from_db()
+    assert user.display_name == "张阿姨"
+    assert services.user_update_profile(user=user, display_name=" 张  阿姨 ").display_name == (
+        "张 阿姨"
+    )

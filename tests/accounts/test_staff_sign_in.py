@@ -20,7 +20,7 @@ STAFF = "/accounts/staff/sign-in/"
 ADMIN = "/admin/login/"
 PASSWORD = "correct horse battery staple"
 LOCKED = "登录失败次数过多，请 15 分钟后再试。"
-WRONG_STAFF = "请输入一个正确的"  # Django's own "wrong username or password", in Chinese
+WRONG_STAFF = "用户名或密码不对。请检查后再试（区分大小写）；忘记密码请联系管理员。"
 
 pytestmark = pytest.mark.django_db
 

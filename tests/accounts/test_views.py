@@ -349,6 +349,21 @@ def test_a_too_long_display_name_is_refused_and_kept(owner_client, owner):
     assert "长" * 41 in text(response)
 
 
+def test_a_display_name_of_only_spaces_is_refused_not_saved_as_empty(owner_client, owner):
+    response = owner_client.post("/accounts/me/", {"display_name": " 　 "})
+    assert response.status_code == 422
+    assert "称呼不能只有空格。请填写一个称呼，或者清空后保存。" in text(response)
+    owner.refresh_from_db()
+    assert owner.display_name == "张阿姨"
+    # Emptying the field on purpose still clears it; spaces around a name are trimmed.
+    owner_client.post("/accounts/me/", {"display_name": "  李叔 "})
+    owner.refresh_from_db()
+    assert owner.display_name == "李叔"
+    owner_client.post("/accounts/me/", {"display_name": ""})
+    owner.refresh_from_db()
+    assert owner.display_name == ""
+
+
 def test_downloading_my_data(owner_client, owner):
     response = owner_client.get("/accounts/me/export/")
     assert response.status_code == 200
@@ -431,7 +446,7 @@ def test_a_wrong_password_is_explained_in_chinese(anonymous):
         "/accounts/staff/sign-in/", {"username": "wufu-operator", "password": "nope"}
     )
     assert response.status_code == 200
-    assert "请输入一个正确的" in text(response)
+    assert "用户名或密码不对。请检查后再试（区分大小写）；忘记密码请联系管理员。" in text(response)
     assert 'value="wufu-operator"' in text(response)
 
 
@@ -470,6 +485,7 @@ def test_residents_have_no_password_to_sign_in_with(anonymous, owner):
     )
     assert "_auth_user_id" not in anonymous.session
     assert response.status_code == 200
+    assert "请填写密码。" in text(response)
 
 
 # --- admin -----------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ def test_operator_creates_an_evening_scene_and_residents_see_it(
     signed_in_page, live_server, teahouse, operator
 ):
     page = signed_in_page(operator)
+    # The week grid is the wide layout (a phone shows one day: test_planner_on_a_phone.py).
+    page.set_viewport_size({"width": 1024, "height": 768})
     page.goto(f"{live_server.url}/operate/venues/{teahouse.pk}/scenes/")
     assert page.locator(".scene-block.scene-public").first.is_visible()
 
@@ -45,6 +47,7 @@ def test_operator_creates_an_evening_scene_and_residents_see_it(
     page.fill("#id_name", "夜间棋牌")
     page.fill("#id_description", "棋牌、休闲茶饮")
     page.check("input[name=kind][value=commercial]")
+    page.check("#id_all_rooms")
     page.fill("#id_starts", "18:00")
     page.fill("#id_ends", "22:00")
     page.get_by_role("button", name="保存场景").click()
@@ -70,6 +73,7 @@ def test_operator_creates_an_evening_scene_and_residents_see_it(
     page.get_by_role("link", name="新建场景").click()
     page.locator("#scene-editor form").wait_for()
     page.fill("#id_name", "夜校")
+    page.check("#id_all_rooms")
     page.fill("#id_starts", "20:00")
     page.fill("#id_ends", "21:00")
     page.get_by_role("button", name="保存场景").click()
@@ -109,6 +113,7 @@ def test_the_scene_form_keeps_input_and_shows_the_error(
     assert not Scene.objects.filter(kind="commercial").exists()
 
     page.fill("#id_name", "夜间棋牌")
+    page.check("#id_all_rooms")
     page.get_by_role("button", name="保存场景").click()
     page.get_by_text("场景“夜间棋牌”已创建。").wait_for()
     assert page.evaluate("window.linliMark") == "same page"

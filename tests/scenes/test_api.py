@@ -167,6 +167,30 @@ def test_invalid_rules_are_422_with_field_errors(operator_client, venue):
     assert Scene.objects.count() == 0
 
 
+@at(2026, 11, 25, 10)
+def test_a_one_off_scene_in_the_past_is_422_date_in_past(operator_client, venue, room):
+    response = post(
+        operator_client,
+        f"/api/venues/{venue.pk}/scenes",
+        {
+            "kind": "public",
+            "name": "补办",
+            "starts": "09:00",
+            "ends": "10:00",
+            "one_off_date": "2026-11-24",
+            "room_ids": [room.pk],
+        },
+    )
+    assert response.status_code == 422
+    message = "11月24日已经过去了（今天是11月25日），请选择今天或以后的日期。"
+    assert response.json() == {
+        "code": "date_in_past",
+        "message": message,
+        "fields": {"one_off_date": [message]},
+    }
+    assert Scene.objects.count() == 0
+
+
 def test_bad_kind_is_422(operator_client, venue):
     response = post(
         operator_client,

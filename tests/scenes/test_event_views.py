@@ -405,7 +405,9 @@ def test_the_publish_form_maps_a_time_error_to_the_start_field(operator_client, 
     )
 
     form = response.context["form"]
-    assert form.errors["starts"] == ["无法发布：不在该功能室的开放时间内。"]
+    assert form.errors["starts"] == [
+        "无法发布：不在该功能室的开放时间内：该功能室10月14日的开放时间是 09:00-21:00，请在这段时间内安排。"
+    ]
     assert 'value="20:30"' in response.content.decode()
 
 

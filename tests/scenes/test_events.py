@@ -122,7 +122,8 @@ class TestPublish:
         assert exc.value.code == "outside_opening_hours"
         assert exc.value.status == 422
         assert str(exc.value.message) == (
-            "无法发布，以下各周有问题，所有活动均未保存：第 2 周（10月7日 14:30）不在该功能室的开放时间内。"
+            "无法发布，以下各周有问题，所有活动均未保存：第 2 周（10月7日 14:30）"
+            "不在该功能室的开放时间内：10月7日该功能室不开放，请换一天。"
         )
         assert Event.objects.count() == 0
         assert EventSeries.objects.count() == 0
@@ -132,8 +133,28 @@ class TestPublish:
             publish(operator, venue, room, starts_at=at(10, 14, 20, 30), ends_at=at(10, 14, 21, 30))
 
         assert exc.value.code == "outside_opening_hours"
-        assert exc.value.fields == {"starts_at": ["无法发布：不在该功能室的开放时间内。"]}
+        assert exc.value.fields == {
+            "starts_at": [
+                "无法发布：不在该功能室的开放时间内："
+                "该功能室10月14日的开放时间是 09:00-21:00，请在这段时间内安排。"
+            ]
+        }
         assert not Event.objects.exists()
+
+    def test_outside_hours_says_the_days_hours_split_and_overnight(self, operator, venue, room):
+        from spaces.models import OpeningHours
+
+        # 10月14日 is a Wednesday (day 2): a morning and an evening running past midnight.
+        OpeningHours.objects.create(venue=venue, day=2, opens=dt.time(9), closes=dt.time(12))
+        OpeningHours.objects.create(
+            venue=venue, day=2, opens=dt.time(18), closes=dt.time(1), overnight=True
+        )
+        with pytest.raises(DomainError) as exc:
+            publish(operator, venue, room, starts_at=at(10, 14, 14), ends_at=at(10, 14, 15))
+        assert exc.value.message == (
+            "无法发布：不在该功能室的开放时间内："
+            "该功能室10月14日的开放时间是 09:00-12:00、18:00-次日01:00，请在这段时间内安排。"
+        )
 
     def test_it_refuses_more_seats_than_the_room_has(self, operator, venue, room, hours):
         with pytest.raises(DomainError) as exc:

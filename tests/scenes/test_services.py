@@ -171,6 +171,7 @@ def test_overnight_scene_overlaps_the_next_mornings_scene(operator, venue):
     )
 
 
+@time_machine.travel(dt.datetime(2026, 9, 28, 10, tzinfo=SH), tick=False)
 def test_one_off_beats_recurring_but_not_another_one_off(operator, venue):
     create(operator, venue, name="公益时段", starts=T(9), ends=T(22))
     create(
@@ -198,6 +199,7 @@ def test_one_off_beats_recurring_but_not_another_one_off(operator, venue):
     )
 
 
+@time_machine.travel(dt.datetime(2026, 9, 28, 10, tzinfo=SH), tick=False)
 def test_one_off_dates_are_normalised(operator, venue):
     scene = create(
         operator,
@@ -367,3 +369,29 @@ def test_on_conflict_must_be_a_known_choice(operator, venue):
     with pytest.raises(DomainError) as exc:
         create(operator, venue, on_conflict="maybe")
     assert exc.value.fields == {"on_conflict": ["请选择如何处理受影响的预约。"]}
+
+
+@time_machine.travel(dt.datetime(2026, 11, 25, 10, tzinfo=SH), tick=False)
+def test_a_one_off_scene_in_the_past_is_refused(operator, venue):
+    with pytest.raises(DomainError) as exc:
+        create(operator, venue, name="补办活动", one_off_date=D(2026, 11, 24))
+    assert exc.value.code == "date_in_past"
+    assert exc.value.fields == {
+        "one_off_date": ["11月24日已经过去了（今天是11月25日），请选择今天或以后的日期。"]
+    }
+    assert not Scene.objects.filter(name="补办活动").exists()
+    # Today is still schedulable.
+    assert create(operator, venue, name="今天", one_off_date=D(2026, 11, 25)).pk
+
+
+def test_a_past_one_off_scene_can_be_renamed_but_not_moved_into_the_past(operator, venue):
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=SH), tick=False):
+        scene = create(operator, venue, name="旧活动", one_off_date=D(2026, 11, 21))
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, tzinfo=SH), tick=False):
+        scene = scene_update(user=operator, scene=scene, name="旧活动（已结束）")
+        assert scene.name == "旧活动（已结束）"
+        with pytest.raises(DomainError) as exc:
+            scene_update(user=operator, scene=scene, one_off_date=D(2026, 11, 22))
+    assert exc.value.code == "date_in_past"
+    scene.refresh_from_db()
+    assert scene.one_off_date == D(2026, 11, 21)

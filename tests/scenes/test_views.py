@@ -269,3 +269,166 @@ def test_the_events_list_ignores_a_malformed_venue_filter(anonymous, venue, venu
     response = anonymous.get("/events/", {"venue": venue_filter})
     assert response.status_code == 200
     assert response.context["filters"].venue is None
+
+
+# --- the scene form: explicit rooms, one repeat group, plain messages ------------------
+
+
+def _scene_form_errors(response) -> str:
+    assert response.status_code == 200
+    assert not Scene.objects.filter(name="晚间商业").exists()
+    return response.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_new_scene_ticks_no_room_and_one_ticked_room_means_that_room_only(
+    operator_client, venue, room
+):
+    reading_room = RoomFactory(venue=venue, name="社区书屋")
+    html = operator_client.get(planner_url(venue), {"new": "1"}).content.decode()
+    assert 'name="all_rooms" id="id_all_rooms">' in html  # not checked
+    assert " checked" not in html.split('name="rooms"')[1].split("</fieldset>")[0]
+    data = form_data(rooms=[str(reading_room.pk)])
+    del data["all_rooms"]
+    response = operator_client.post(planner_url(venue), data)
+    assert response.status_code == 302
+    scene = Scene.objects.get(name="晚间商业")
+    assert scene.all_rooms is False
+    assert list(scene.rooms.all()) == [reading_room]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_all_rooms_and_some_rooms_at_once_is_asked_back(operator_client, venue, room):
+    html = _scene_form_errors(
+        operator_client.post(planner_url(venue), form_data(rooms=[str(room.pk)]))
+    )
+    assert "请只选一种：勾选“全部功能室”，或者只勾选具体的功能室。" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_no_room_chosen_says_to_choose(operator_client, venue, room):
+    data = form_data()
+    del data["all_rooms"]
+    html = _scene_form_errors(operator_client.post(planner_url(venue), data))
+    assert "请选择适用的功能室，或选择全部功能室。" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_only_the_chosen_repeat_group_is_read(operator_client, venue, room):
+    # "仅一天": the weekly fields (hidden by JavaScript) may hold anything.
+    once = form_data(
+        repeat="once",
+        one_off_date="2026-10-03",
+        valid_from="不是日期",
+        valid_until="2026-01-01",
+        weekdays=[],
+        day_filter="",
+    )
+    assert operator_client.post(planner_url(venue), once).status_code == 302
+    scene = Scene.objects.get(name="晚间商业")
+    assert (scene.one_off_date, scene.valid_from, scene.valid_until) == (
+        D(2026, 10, 3),
+        D(2026, 10, 3),
+        D(2026, 10, 3),
+    )
+    # "每周重复": a leftover one-off date is ignored.
+    weekly = form_data(name="周末", one_off_date="乱填", starts="09:00", ends="10:00")
+    assert operator_client.post(planner_url(venue), weekly).status_code == 302
+    scene = Scene.objects.get(name="周末")
+    assert (scene.one_off_date, scene.weekdays) == (None, 48)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_form_groups_the_repeat_fields_for_the_script(operator_client, venue):
+    html = operator_client.get(planner_url(venue), {"new": "1"}).content.decode()
+    weekly = html.split('data-repeat="weekly"')[1].split('data-repeat="once"')[0]
+    assert 'name="weekdays"' in weekly and 'name="valid_from"' in weekly
+    assert 'name="one_off_date"' not in weekly
+    assert 'name="one_off_date"' in html.split('data-repeat="once"')[1]
+    assert '<label for="id_repeat_1"><input type="radio" name="repeat" value="once"' in html
+    assert "仅一天" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_one_off_scene_in_the_past_is_refused_next_to_its_date(operator_client, venue, room):
+    html = _scene_form_errors(
+        operator_client.post(
+            planner_url(venue), form_data(repeat="once", one_off_date="2026-09-27")
+        )
+    )
+    assert "9月27日已经过去了（今天是9月28日），请选择今天或以后的日期。" in html
+    assert 'value="2026-09-27"' in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_scene_form_says_what_is_missing_in_plain_words(operator_client, venue, room):
+    html = _scene_form_errors(
+        operator_client.post(
+            planner_url(venue),
+            form_data(name="", starts="", slot_minutes="五", min_duration_minutes="0"),
+        )
+    )
+    assert "请填写名称。" in html
+    assert "请填写开始时间。" in html
+    assert "时段粒度（分钟）请填写整数，例如 10。" in html
+    assert "最短时长（分钟）至少为 1。" in html
+    assert "这个字段是必填项" not in html
+    assert "确保该值" not in html
+
+
+# --- the planner on a phone: one day, rooms as rows -------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_day_view_shows_today_with_rooms_as_rows(operator_client, teahouse, room):
+    RoomFactory(venue=teahouse, name="社区书屋", order=9)
+    html = operator_client.get(planner_url(teahouse)).content.decode()
+    day_view = html.split('class="scene-dayview"')[1].split('class="scene-weekview"')[0]
+    assert "9月28日 周一 · 今天" in day_view
+    assert '<a href="?day=2026-09-28" hx-get="?day=2026-09-28"' in day_view
+    assert 'aria-current="date">周一<br>28</a>' in day_view
+    assert '<a class="button" href="?day=2026-09-27"' in day_view  # 前一天: last week's Sunday
+    assert '<a class="button" href="?day=2026-09-29"' in day_view
+    rooms = day_view.split('class="scene-dayroom"')[1:]
+    assert [r.split("<h3>")[1].split("</h3>")[0] for r in rooms] == ["议事茶亭", "社区书屋"]
+    assert "09:00-18:00</span> <strong>公益时段" in rooms[0]
+    assert "18:00-22:00</span> <strong>商业时段" in rooms[0]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_day_view_follows_the_day_link_across_weeks(operator_client, teahouse):
+    html = operator_client.get(planner_url(teahouse), {"day": "2026-10-01"}).content.decode()
+    assert "9月28日–10月4日" in html
+    day_view = html.split('class="scene-dayview"')[1].split('class="scene-weekview"')[0]
+    assert "10月1日 周四" in day_view and "今天" not in day_view
+    assert "国庆节" in day_view  # the holiday, and the closed day, are said
+    assert "闭馆" in day_view
+    nxt = operator_client.get(planner_url(teahouse), {"day": "2026-10-05"}).content.decode()
+    assert "10月5日–10月11日" in nxt
+    assert 'hx-push-url="true" aria-current="date" class="scene-rest">周一<br>5</a>' in nxt
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_day_view_comes_back_alone_for_htmx_and_ignores_a_bad_day(operator_client, teahouse):
+    response = operator_client.get(
+        planner_url(teahouse),
+        {"day": "2026-09-30"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="scene-planner",
+    )
+    html = response.content.decode()
+    assert "<html" not in html and 'aria-current="date">周三<br>30</a>' in html
+    bad = operator_client.get(planner_url(teahouse), {"day": "昨天"}).content.decode()
+    assert 'aria-current="date">周一<br>28</a>' in bad
+
+
+@time_machine.travel(NOW, tick=False)
+def test_after_a_save_the_phone_is_back_on_its_day(operator_client, venue, room):
+    html = operator_client.get(
+        planner_url(venue), {"day": "2026-10-02", "new": "1"}
+    ).content.decode()
+    assert '<input type="hidden" name="day" value="2026-10-02">' in html
+    response = operator_client.post(planner_url(venue), form_data(day="2026-10-02"))
+    assert response["Location"] == (
+        f"/operate/venues/{venue.pk}/scenes/?week=2026-09-28&day=2026-10-02"
+    )

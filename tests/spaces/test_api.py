@@ -152,6 +152,7 @@ def test_operator_sets_weekly_hours_and_gets_field_errors(operator_client, venue
     assert OpeningHours.objects.filter(venue=venue).count() == 2
 
 
+@time_machine.travel(dt.datetime(2026, 11, 20, 10, 0, tzinfo=SH), tick=False)
 def test_operator_sets_and_deletes_an_exception(operator_client, venue, room):
     url = f"/api/venues/{venue.pk}/exceptions"
     response = operator_client.put(
@@ -169,6 +170,22 @@ def test_operator_sets_and_deletes_an_exception(operator_client, venue, room):
     assert OpeningException.objects.get().room == room
     gone = operator_client.delete(f"{url}/2026-12-02?room={room.pk}")
     assert gone.status_code == 204
+    assert not OpeningException.objects.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=SH), tick=False)
+def test_an_exception_in_the_past_is_refused(operator_client, venue):
+    response = operator_client.put(
+        f"/api/venues/{venue.pk}/exceptions",
+        json.dumps({"date": "2026-11-24", "reason": "设备检修"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "date_in_past",
+        "message": "11月24日已经过去了（今天是11月25日），请选择今天或以后的日期。",
+        "fields": {"date": ["11月24日已经过去了（今天是11月25日），请选择今天或以后的日期。"]},
+    }
     assert not OpeningException.objects.exists()
 
 

@@ -1,6 +1,8 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from linli.errors import DomainError, PermissionDenied
 from spaces import services
@@ -119,6 +121,12 @@ def test_room_hours_belong_to_the_room(operator, venue, room):
     assert exc.value.code in {"room_not_in_venue", "not_venue_operator"}
 
 
+NOV_20 = time_machine.travel(
+    dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+)
+
+
+@NOV_20
 def test_an_exception_replaces_the_previous_one_for_the_date(operator, venue):
     day = dt.date(2026, 12, 2)
     services.exception_set(user=operator, venue=venue, date=day, reason="设备检修")
@@ -133,11 +141,28 @@ def test_an_exception_replaces_the_previous_one_for_the_date(operator, venue):
     assert rows == [(day, T(9), T(15), "提前关门")]
 
 
+@NOV_20
 def test_an_exception_needs_a_reason(operator, venue):
     with pytest.raises(DomainError) as exc:
         services.exception_set(user=operator, venue=venue, date=dt.date(2026, 12, 2), reason=" ")
     assert exc.value.fields["reason"]
     assert not OpeningException.objects.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 11, 25, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_an_exception_in_the_past_is_refused_in_the_venues_time_zone(operator, venue):
+    # 00:30 in Shanghai is 16:30 UTC on the 24th: the venue is already on the 25th.
+    with pytest.raises(DomainError) as exc:
+        services.exception_set(
+            user=operator, venue=venue, date=dt.date(2026, 11, 24), reason="检修"
+        )
+    assert exc.value.code == "date_in_past"
+    assert exc.value.fields == {
+        "date": ["11月24日已经过去了（今天是11月25日），请选择今天或以后的日期。"]
+    }
+    assert not OpeningException.objects.exists()
+    services.exception_set(user=operator, venue=venue, date=dt.date(2026, 11, 25), reason="检修")
+    assert OpeningException.objects.get().date == dt.date(2026, 11, 25)
 
 
 def test_duplicate_room_names_are_a_conflict(operator, venue, room):

@@ -112,6 +112,7 @@ def test_hours_form_rejects_an_undeclared_overnight(operator_client, venue):
     assert not OpeningHours.objects.exists()
 
 
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=SH), tick=False)
 def test_exception_form_creates_closed_day(operator_client, venue):
     response = operator_client.post(
         f"/operate/venues/{venue.pk}/exceptions/",
@@ -120,6 +121,20 @@ def test_exception_form_creates_closed_day(operator_client, venue):
     assert response.status_code == 302
     row = OpeningException.objects.get()
     assert (row.date, row.opens, row.reason) == (dt.date(2026, 12, 9), None, "设备检修")
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 10, 0, tzinfo=SH), tick=False)
+def test_an_exception_in_the_past_is_refused_next_to_the_date(operator_client, venue):
+    url = f"/operate/venues/{venue.pk}/exceptions/"
+    data = {"date": "2026-11-30", "hours": "", "reason": "设备检修"}
+    html = htmx_post(operator_client, url, data).content.decode()
+    assert REGION in html
+    assert (
+        '<ul class="errorlist" id="id_date_error">'
+        "<li>11月30日已经过去了（今天是12月1日），请选择今天或以后的日期。</li></ul>"
+    ) in html
+    assert 'value="设备检修"' in html
+    assert not OpeningException.objects.exists()
 
 
 @pytest.mark.parametrize("capacity", ["0", "-3", "abc"])
