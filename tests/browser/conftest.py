@@ -34,6 +34,7 @@ Debugging: ``page.screenshot(path="var/shot.png")`` and look at the file; set
 ``PWDEBUG_SLOWMO=500`` to slow each action down by that many milliseconds.
 """
 
+import datetime as dt
 import os
 from urllib.parse import urlsplit
 
@@ -178,3 +179,27 @@ def signed_in_page(page, live_server):
         return page
 
     return sign_in
+
+
+@pytest.fixture
+def teahouse(venue, room):
+    """The venue open 09:00-22:00 every day with a public-benefit scene 09:00-18:00."""
+    from scenes.booking_rules import kind_defaults
+    from scenes.models import Scene
+    from spaces.models import OpeningHours
+
+    # Open every day, holidays included, so the test reads the same on any date.
+    venue.holiday_policy = "as_usual"
+    venue.save()
+    for day in range(7):
+        OpeningHours.objects.create(venue=venue, day=day, opens=dt.time(9), closes=dt.time(22))
+    Scene.objects.create(
+        venue=venue,
+        kind="public",
+        name="公益时段",
+        starts=dt.time(9),
+        ends=dt.time(18),
+        valid_from=dt.date(2020, 1, 1),
+        **kind_defaults("public"),
+    )
+    return venue

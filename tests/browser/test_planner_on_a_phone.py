@@ -6,30 +6,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scenes.booking_rules import kind_defaults
 from scenes.models import Scene
-from spaces.models import OpeningHours
 from tests.factories import RoomFactory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def teahouse(venue, room):
-    venue.holiday_policy = "as_usual"
-    venue.save()
-    for day in range(7):
-        OpeningHours.objects.create(venue=venue, day=day, opens=dt.time(9), closes=dt.time(22))
-    Scene.objects.create(
-        venue=venue,
-        kind="public",
-        name="公益时段",
-        starts=dt.time(9),
-        ends=dt.time(18),
-        valid_from=dt.date(2020, 1, 1),
-        **kind_defaults("public"),
-    )
-    return venue
 
 
 def _today():
