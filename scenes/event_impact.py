@@ -163,7 +163,9 @@ def keep(items: list[ImpactItem], *, change: Change, user) -> None:
 
 def cancel_reason(message: str) -> str:
     """The operator's message as an event's cancel reason (the notice adds its own 。)."""
-    reason = (message or "").strip().rstrip("。.")
+    # Browsers count a line break as one character against maxlength but send "\r\n":
+    # counted as sent, a message that fit the box could be refused.
+    reason = (message or "").replace("\r\n", "\n").strip().rstrip("。.")
     if len(reason) > REASON_MAX:
         raise DomainError(
             _("%(label)s不能超过 %(n)s 个字。") % {"label": _("给居民的说明"), "n": REASON_MAX},

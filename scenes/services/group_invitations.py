@@ -89,7 +89,9 @@ def invitations_create(*, user, group: Group, phones: list[str], now: dt.datetim
     """Invite ``phones`` to ``group`` (the caller checked leadership and holds a transaction).
 
     Inviting a number again renews a pending invitation; one that was declined stays
-    declined, so a leader cannot pester someone who said no.
+    declined, so a leader cannot pester someone who said no. Its dates are renewed all the
+    same: only someone with an account can decline, so a row that kept its old date would
+    tell the leader the number has one.
     """
     phones = [p for p in phones if p != user.phone]
     by_hash = {invite_phone_hash(p): p for p in phones}
@@ -100,7 +102,11 @@ def invitations_create(*, user, group: Group, phones: list[str], now: dt.datetim
         )
     }
     new = [h for h in by_hash if h not in existing]
-    renew = [i.pk for i in existing.values() if i.status == GroupInvitation.Status.PENDING]
+    renew = [
+        i.pk
+        for i in existing.values()
+        if i.status in (GroupInvitation.Status.PENDING, GroupInvitation.Status.DECLINED)
+    ]
     throttle(
         GroupInvitation.objects.filter(invited_by=user),
         INVITE_LIMITS,

@@ -114,6 +114,10 @@ def group_remove_member(*, user, group: Group, member: User) -> None:
         raise DomainError(_("负责人不能退出自己的自组织。"), code="leader_cannot_leave")
     with transaction.atomic():
         membership.delete()
+        # The accepted invitation goes too, so the leader can invite them again later.
+        GroupInvitation.objects.filter(
+            group=group, phone_hash=invite_phone_hash(member.phone or "")
+        ).delete()
 
 
 def group_request_approval(*, user, group: Group, venue: Venue) -> GroupVenueApproval:

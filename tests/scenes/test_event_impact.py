@@ -670,3 +670,14 @@ def test_deleting_a_room_with_an_event_to_come_asks_and_only_cancels(
         )
     assert cancelled == [(event.pk, "cancelled", "功能室改造")]
     assert not Room.objects.filter(pk=room.pk).exists()
+
+
+def test_a_message_that_fit_the_box_is_not_refused_for_its_line_breaks():
+    from scenes.event_impact import REASON_MAX, cancel_reason
+
+    # 200 characters in the textarea, as the browser counts them; sent with "\r\n".
+    typed = "空" * 99 + "\r\n" + "调" * 100
+    assert cancel_reason(typed) == "空" * 99 + "\n" + "调" * 100
+    with pytest.raises(DomainError) as refused:
+        cancel_reason("空" * (REASON_MAX + 1))
+    assert refused.value.fields == {"cancel_message": ["给居民的说明不能超过 200 个字。"]}

@@ -204,6 +204,36 @@ def test_a_declined_invitation_stays_declined_and_still_looks_pending_to_the_lea
     assert not choir.memberships.filter(user=other_resident).exists()
 
 
+def test_a_declined_invitation_is_renewed_like_a_pending_one_on_the_leaders_list(
+    now, choir, owner, other_resident
+):
+    # Only an account can decline: the leader's list must not tell a declined row apart.
+    group_invite(user=owner, group=choir, phones=[other_resident.phone, "13700000001"])
+    [invitation] = invitations_for_resident(user=other_resident)
+    group_invitation_decline(user=other_resident, invitation_id=invitation.pk)
+    now.move_to(T0 + dt.timedelta(days=3), tick=False)
+
+    group_invite(user=owner, group=choir, phones=[other_resident.phone, "13700000001"])
+
+    shown = {(i.phone_masked, i.created_at) for i in invitations_awaiting(group=choir)}
+    assert shown == {
+        ("138****0002", T0 + dt.timedelta(days=3)),
+        ("137****0001", T0 + dt.timedelta(days=3)),
+    }
+    assert list(invitations_for_resident(user=other_resident)) == []
+
+
+def test_a_removed_member_can_be_invited_again(choir, owner, members):
+    group_remove_member(user=owner, group=choir, member=members[0])
+
+    group_invite(user=owner, group=choir, phones=[members[0].phone])
+
+    [invitation] = invitations_for_resident(user=members[0])
+    assert invitation.group_id == choir.pk
+    group_invitation_accept(user=members[0], invitation_id=invitation.pk)
+    assert choir.memberships.filter(user=members[0]).exists()
+
+
 def test_nobody_can_answer_someone_elses_invitation(choir, owner, other_resident):
     group_invite(user=owner, group=choir, phones=["13966667777"])
     invitation = GroupInvitation.objects.get(phone_masked="139****7777")
