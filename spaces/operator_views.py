@@ -8,6 +8,7 @@ from the database, for the first GET, a failed POST and, under htmx, after a sav
 
 import datetime as dt
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from linli.errors import DomainError
 from linli.forms import add_domain_error
@@ -38,10 +40,26 @@ from spaces.permissions import venue_can_operate, venues_operated_by
 STAFF_SIGN_IN = "/accounts/staff/sign-in/"
 
 
+def staff_login_required(view):
+    """``login_required`` that also works under htmx: a session that ended while the form
+    was open sends the whole page to sign-in (HX-Redirect), instead of htmx swapping the
+    sign-in page into the form's region."""
+    plain = login_required(view, login_url=STAFF_SIGN_IN)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.htmx and not request.user.is_authenticated:
+            back = request.htmx.current_url_abs_path or request.get_full_path()
+            return HttpResponseClientRedirect(f"{STAFF_SIGN_IN}?{urlencode({'next': back})}")
+        return plain(request, *args, **kwargs)
+
+    return wrapper
+
+
 def operator_view(view):
     """Signed-in staff who operate the venue in the URL; others get 403, never a peek."""
 
-    @login_required(login_url=STAFF_SIGN_IN)
+    @staff_login_required
     @wraps(view)
     def wrapper(request, *args, venue_id=None, room_id=None, **kwargs):
         if room_id is not None:
@@ -65,7 +83,7 @@ def _render(request, template, venue, **context):
     return render_region(request, f"spaces/operate/{template}", context, region_id=REGION)
 
 
-@login_required(login_url=STAFF_SIGN_IN)
+@staff_login_required
 def index(request):
     # Residents never see staff pages, not even an empty list of venues.
     if not request.user.is_staff:

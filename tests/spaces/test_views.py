@@ -693,3 +693,25 @@ def test_a_provisional_year_is_still_said_in_the_week(anonymous, venue):
     html = anonymous.get(f"/venues/{venue.pk}/", {"week": "2027-09-27"}).content.decode()
     assert "2027年安排尚未公布" in html
     assert "国庆节" in html
+
+
+def test_an_ended_staff_session_sends_the_whole_page_to_sign_in_under_htmx(anonymous, venue):
+    # htmx would otherwise swap the sign-in page into the form's region, losing the form.
+    url = f"/operate/venues/{venue.pk}/hours/"
+    response = anonymous.post(
+        url,
+        {"day_0": "09:00-18:00"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="operate-region",
+        HTTP_HX_CURRENT_URL=f"http://testserver{url}",
+    )
+    assert response.status_code == 200
+    assert (
+        response["HX-Redirect"]
+        == f"/accounts/staff/sign-in/?next=%2Foperate%2Fvenues%2F{venue.pk}%2Fhours%2F"
+    )
+    plain = anonymous.get(url)
+    assert (plain.status_code, plain["Location"]) == (
+        302,
+        f"/accounts/staff/sign-in/?next=/operate/venues/{venue.pk}/hours/",
+    )
