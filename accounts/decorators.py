@@ -23,6 +23,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
@@ -57,5 +58,20 @@ def resident_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         return resident_gate(request) or view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_login_required(view):
+    """``login_required`` for staff pages, with the resident pages' htmx behaviour: a session
+    that ended while a form was open sends the whole page to staff sign-in (HX-Redirect)
+    instead of htmx swapping the sign-in page into the form's region."""
+    plain = login_required(view, login_url="accounts:staff-sign-in")
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if getattr(request, "htmx", None) and not request.user.is_authenticated:
+            return _redirect(request, "accounts:staff-sign-in", None)
+        return plain(request, *args, **kwargs)
 
     return wrapper

@@ -8,17 +8,15 @@ from the database, for the first GET, a failed POST and, under htmx, after a sav
 
 import datetime as dt
 from functools import wraps
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.decorators import staff_login_required
 from linli.errors import DomainError
 from linli.forms import add_domain_error
 from linli.pages import confirmation, confirmed, id_or_404, render_region, saved
@@ -36,24 +34,6 @@ from spaces.geocoding import geocoder_configured
 from spaces.impact import ImpactConflict
 from spaces.models import OpeningException, Photo, Room, Venue
 from spaces.permissions import venue_can_operate, venues_operated_by
-
-STAFF_SIGN_IN = "/accounts/staff/sign-in/"
-
-
-def staff_login_required(view):
-    """``login_required`` that also works under htmx: a session that ended while the form
-    was open sends the whole page to sign-in (HX-Redirect), instead of htmx swapping the
-    sign-in page into the form's region."""
-    plain = login_required(view, login_url=STAFF_SIGN_IN)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.htmx and not request.user.is_authenticated:
-            back = request.htmx.current_url_abs_path or request.get_full_path()
-            return HttpResponseClientRedirect(f"{STAFF_SIGN_IN}?{urlencode({'next': back})}")
-        return plain(request, *args, **kwargs)
-
-    return wrapper
 
 
 def operator_view(view):
@@ -297,6 +277,21 @@ def hours_edit(request, venue, room=None):
     return page(form)
 
 
+def _ask_delete(page, pk: int, *, question: str, detail: str, cancel_url: str):
+    """The first tap on a list row's delete: the region asks, beside that row."""
+    return page(
+        confirm_id=pk,
+        confirm=confirmation(
+            question=question,
+            detail=detail,
+            label=_("确认删除"),
+            fields={"action": "delete", "id": pk},
+            cancel_url=cancel_url,
+            region=REGION,
+        ),
+    )
+
+
 @operator_view
 def exceptions(request, venue):
     rooms = list(venue.rooms.all())
@@ -312,16 +307,12 @@ def exceptions(request, venue):
     if request.method == "POST" and request.POST.get("action") == "delete":
         row = get_object_or_404(OpeningException, pk=id_or_404(request.POST.get("id")), venue=venue)
         if not (confirmed(request) or request.POST.get("on_conflict")):
-            return page(
-                confirm_id=row.pk,
-                confirm=confirmation(
-                    question=_("确定删除这条日期调整吗？"),
-                    detail=_("删除后这一天恢复平常的开放时间。"),
-                    label=_("确认删除"),
-                    fields={"action": "delete", "id": row.pk},
-                    cancel_url=url,
-                    region=REGION,
-                ),
+            return _ask_delete(
+                page,
+                row.pk,
+                question=_("确定删除这条日期调整吗？"),
+                detail=_("删除后这一天恢复平常的开放时间。"),
+                cancel_url=url,
             )
         try:
             services.exception_delete(
@@ -376,16 +367,12 @@ def photos(request, venue):
     if request.method == "POST" and request.POST.get("action") == "delete":
         photo = get_object_or_404(Photo, pk=id_or_404(request.POST.get("id")), venue=venue)
         if not confirmed(request):
-            return page(
-                confirm_id=photo.pk,
-                confirm=confirmation(
-                    question=_("确定删除这张照片吗？"),
-                    detail=_("删除后无法恢复，居民页面上也不再显示。"),
-                    label=_("确认删除"),
-                    fields={"action": "delete", "id": photo.pk},
-                    cancel_url=url,
-                    region=REGION,
-                ),
+            return _ask_delete(
+                page,
+                photo.pk,
+                question=_("确定删除这张照片吗？"),
+                detail=_("删除后无法恢复，居民页面上也不再显示。"),
+                cancel_url=url,
             )
         photo_delete(user=request.user, photo=photo)
         return saved(request, _("照片已删除。"), url=url, render=page)
