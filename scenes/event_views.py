@@ -271,7 +271,11 @@ def operate_event(request: HttpRequest, venue: Venue, event_id: int) -> HttpResp
             if whole_series
             else _("确定取消“%(title)s”吗？") % {"title": event.title},
             detail=_("已报名和候补的 %(n)s 位居民会收到取消通知，取消后不能恢复。")
-            % {"n": event.registered + event.waitlisted},
+            % {
+                "n": event_selectors.residents_reached_by_cancel(
+                    event=event, whole_series=bool(whole_series)
+                )
+            },
             label=_("确认取消活动"),
             fields={k: v for k, v in form.cleaned_data.items() if v},
             cancel_url=request.path,

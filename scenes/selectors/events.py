@@ -102,3 +102,28 @@ def event_registrants(*, event: Event) -> QuerySet[EventRegistration]:
         .select_related("resident")
         .order_by("status", "created_at", "pk")
     )
+
+
+def events_cancel_reaches(*, event: Event, whole_series: bool) -> QuerySet[Event]:
+    """The events cancelling ``event`` calls off: it, and with ``whole_series`` the later
+    published dates of its series. The cancel service and its confirmation both use it."""
+    condition = Q(pk=event.pk)
+    if whole_series and event.series_id:
+        condition |= Q(
+            series_id=event.series_id,
+            status=Event.Status.PUBLISHED,
+            starts_at__gt=event.starts_at,
+        )
+    return Event.objects.filter(condition).order_by("starts_at")
+
+
+def residents_reached_by_cancel(*, event: Event, whole_series: bool) -> int:
+    """How many residents (registered or waiting) the cancel's notices reach, each once."""
+    events = events_cancel_reaches(event=event, whole_series=whole_series)
+    return (
+        EventRegistration.objects.filter(event__in=events)
+        .exclude(status=Registration.CANCELLED)
+        .values("resident_id")
+        .distinct()
+        .count()
+    )

@@ -19,6 +19,7 @@ from linli.dates import month_day, month_day_time, time_range
 from linli.errors import Conflict, DomainError, NotFound
 from linli.text import join_clauses, join_list
 from scenes.models import Event, EventRegistration, EventSeries, Group, SceneKind
+from scenes.selectors.events import events_cancel_reaches
 from scenes.selectors.groups import group_can_book_at
 from spaces.locks import venue_lock
 from spaces.models import Room, Venue
@@ -329,17 +330,8 @@ def event_cancel(
             raise Conflict(_("该活动已取消。"), code="event_cancelled")
         if event.ends_at <= now:
             raise Conflict(_("该活动已结束，不能取消。"), code="event_past")
-        targets = [event]
-        if whole_series and event.series_id:
-            targets += list(
-                Event.objects.select_for_update()
-                .filter(
-                    series_id=event.series_id,
-                    status=Event.Status.PUBLISHED,
-                    starts_at__gt=event.starts_at,
-                )
-                .order_by("starts_at")
-            )
+        later = events_cancel_reaches(event=event, whole_series=whole_series).exclude(pk=event.pk)
+        targets = [event, *later.select_for_update()]
         zone = event.venue.zone
         notices: list[Notice] = []
         for target in targets:

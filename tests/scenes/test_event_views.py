@@ -481,6 +481,32 @@ def test_cancelling_an_event_asks_first_saying_who_will_be_told(
     assert event.status != "cancelled"
 
 
+def test_cancelling_the_rest_of_a_series_counts_everyone_it_tells_once(
+    operator_client, venue, room, owner, other_resident
+):
+    from scenes.models import EventSeries
+
+    series = EventSeries.objects.create(weeks=3)
+    first, second, third = (
+        make_event(
+            room, series=series, starts_at=dt.datetime(2026, 10, 14 + 7 * n, 14, 30, tzinfo=SH)
+        )
+        for n in range(3)
+    )
+    event_register(user=owner, event=first)
+    event_register(user=owner, event=second)  # the same resident: told once
+    event_register(user=other_resident, event=third)
+    url = f"/operate/venues/{venue.pk}/events/{first.pk}/"
+
+    asked = operator_client.post(url, {"reason": "停电", "whole_series": "on"})
+    one = operator_client.post(url, {"reason": "停电"})
+
+    assert "确定取消此后每周的这个活动吗？" in asked.content.decode()
+    assert "已报名和候补的 2 位居民会收到取消通知，取消后不能恢复。" in asked.content.decode()
+    assert "已报名和候补的 1 位居民会收到取消通知，取消后不能恢复。" in one.content.decode()
+    assert not Event.objects.filter(status="cancelled").exists()
+
+
 def test_the_event_page_lists_registrants_then_waitlist(operator_client, venue, room, owner):
     event = make_event(room, capacity=1)
     event_register(user=owner, event=event)
