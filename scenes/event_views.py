@@ -116,16 +116,26 @@ def _back(request: HttpRequest, event: Event) -> str:
     return reverse("scenes:event-detail", args=[event.pk])
 
 
+def _card_again(request: HttpRequest, event: Event, **extra) -> dict:
+    """The card a register / unregister form came from, drawn again the same way: compact,
+    a row of the series page, or a whole series (its pattern, next date, all dates)."""
+    [card] = card_context(request, [event], compact=request.POST.get("compact") == "1")
+    if request.POST.get("as_series") == "1" and event.series_id:
+        coming = event_selectors.events_upcoming(where=Q(series_id=event.series_id))
+        [group] = event_filters.group_by_series(list(coming)) or [None]
+        card["series"] = group if group and group.is_series else None
+    card.update(
+        next=request.POST.get("next", ""),
+        in_series=request.POST.get("in_series") == "1",
+        **extra,
+    )
+    return card
+
+
 def _after_registration_change(request, event_id: int, *, flash: str, ok: bool) -> HttpResponse:
     event = _event_or_404(event_id)
     if request.htmx:
-        [card] = card_context(request, [event], compact=request.POST.get("compact") == "1")
-        card.update(
-            flash=flash,
-            flash_ok=ok,
-            next=request.POST.get("next", ""),
-            in_series=request.POST.get("in_series") == "1",
-        )
+        card = _card_again(request, event, flash=flash, flash_ok=ok)
         return TemplateResponse(request, "scenes/events/_card.html", card)
     (messages.success if ok else messages.error)(request, flash)
     return redirect(_back(request, event))
@@ -159,17 +169,14 @@ def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
 def _ask_before_unregistering(request: HttpRequest, event: Event) -> HttpResponse | None:
     """The first tap on 取消报名: the card asks, in place (htmx) or on the event's page.
     None when there is nothing to cancel (the service then says so)."""
-    [card] = card_context(request, [event], compact=request.POST.get("compact") == "1")
+    card = _card_again(request, event, confirm_unregister=True)
     if card["registration"] is None:
         return None
-    card.update(
-        confirm_unregister=True,
-        next=request.POST.get("next", ""),
-        in_series=request.POST.get("in_series") == "1",
-    )
     if request.htmx:
         return TemplateResponse(request, "scenes/events/_card.html", card)
-    # detail.html includes the card with the page's context: the question rides along.
+    # detail.html includes the card with the page's context: the question rides along, on
+    # the event's own full card (not as a row of a series).
+    card.update(in_series=False, series=None)
     return TemplateResponse(
         request, "scenes/events/detail.html", {"event": event, "card": card, **card}
     )

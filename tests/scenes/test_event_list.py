@@ -93,6 +93,24 @@ def test_a_weekly_series_is_listed_once_with_its_pattern_and_next_date(anonymous
     assert f'action="/events/{programme["tea"][0].pk}/register/"' in html
 
 
+def test_a_series_card_stays_a_series_card_after_register_and_unregister(owner_client, programme):
+    first = programme["tea"][0]
+    html = owner_client.get("/events/").content.decode()
+    assert '<input type="hidden" name="as_series" value="1">' in html
+
+    posted = {"next": "/events/", "as_series": "1"}
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": ""}
+    for url, data in (
+        (f"/events/{first.pk}/register/", posted),
+        (f"/events/{first.pk}/unregister/", posted),  # the question, on the card
+        (f"/events/{first.pk}/unregister/", {**posted, "confirm": "yes"}),
+    ):
+        card = owner_client.post(url, data, **htmx).content.decode()
+        assert "每周二 14:00 · 8 次" in card, url
+        assert "查看全部 8 个日期，按场报名 ›" in card, url
+        assert '<input type="hidden" name="as_series" value="1">' in card, url
+
+
 def test_a_series_with_one_date_left_is_a_plain_card(anonymous, room):
     [_gone, last] = make_series(room, dt.datetime(2026, 9, 23, 14, tzinfo=SH), weeks=2)
 
