@@ -11,11 +11,13 @@ declining consent logs out, which flushes the session and the intent with it.
 Apps register the kinds of intent they can finish in ``AppConfig.ready()`` (scenes:
 registering for an event; bookings next), so accounts need not know about them::
 
-    resume.register("event_register", finish_event_register)
+    resume.register("event_register", finish_event_register, label=register_label)
     resume.intent_store(request, kind="event_register", target="/events/12/",
-                        label="报名“品茶议事”", event_id=12)
+                        label_args={"title": "品茶议事"}, event_id=12)
 
-A handler takes ``user=`` and the stored keyword arguments and returns a ``Resumed``.
+A handler takes ``user=`` and the stored keyword arguments and returns a ``Resumed``. The
+label ("报名“品茶议事”") is worded when it is shown, from ``label_args``, so it follows a
+language switch made on the sign-in page.
 """
 
 import time
@@ -40,13 +42,17 @@ class Resumed:
 
 
 _handlers: dict[str, Callable[..., Resumed]] = {}
+_labels: dict[str, Callable[..., str]] = {}
 
 
-def register(kind: str, handler: Callable[..., Resumed]) -> None:
+def register(kind: str, handler: Callable[..., Resumed], *, label: Callable[..., str]) -> None:
     _handlers[kind] = handler
+    _labels[kind] = label
 
 
-def intent_store(request: HttpRequest, *, kind: str, target: str, label: str, **params) -> None:
+def intent_store(
+    request: HttpRequest, *, kind: str, target: str, label_args: dict, **params
+) -> None:
     """Remember one pending action (the newest replaces any older one)."""
     if kind not in _handlers:
         raise ValueError(f"no resume handler registered for {kind!r}")
@@ -55,7 +61,7 @@ def intent_store(request: HttpRequest, *, kind: str, target: str, label: str, **
     request.session[SESSION_KEY] = {
         "kind": kind,
         "target": target,
-        "label": label,
+        "label_args": label_args,
         "params": params,
         "at": time.time(),
     }
@@ -73,7 +79,7 @@ def _pending(request: HttpRequest) -> dict | None:
 def intent_label(request: HttpRequest) -> str:
     """What will be finished after signing in ("报名“品茶议事”"), for the sign-in pages."""
     intent = _pending(request)
-    return intent["label"] if intent else ""
+    return _labels[intent["kind"]](**intent.get("label_args", {})) if intent else ""
 
 
 def intent_resume(request: HttpRequest) -> str | None:

@@ -73,4 +73,6 @@ class ScenesConfig(AppConfig):
         from accounts import resume
         from scenes import event_resume
 
-        resume.register(event_resume.KIND, event_resume.finish_event_register)
+        resume.register(
+            event_resume.KIND, event_resume.finish_event_register, label=event_resume.resume_label
+        )

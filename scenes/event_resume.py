@@ -26,8 +26,9 @@ def registration_flash(registration: EventRegistration) -> str:
     return _("报名成功。")
 
 
-def resume_label(event) -> str:
-    return _("报名“%(title)s”") % {"title": event.title}
+def resume_label(*, title: str) -> str:
+    """What the sign-in pages say will be done, in the language they are shown in."""
+    return _("报名“%(title)s”") % {"title": title}
 
 
 def finish_event_register(*, user, event_id: int) -> Resumed:

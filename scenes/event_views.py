@@ -154,7 +154,7 @@ def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
             request,
             kind=event_resume.KIND,
             target=detail,
-            label=event_resume.resume_label(event),
+            label_args={"title": event.title},
             event_id=event.pk,
         )
         return gate

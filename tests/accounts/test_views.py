@@ -622,6 +622,17 @@ def test_tapping_register_signed_out_asks_to_sign_in_and_remembers_the_tap(
     assert f'name="next" value="/events/{event.pk}/"' in page
 
 
+def test_the_remembered_tap_is_said_in_the_language_chosen_on_the_sign_in_page(
+    anonymous, now, teahouse_event
+):
+    response = anonymous.post(f"/events/{teahouse_event.pk}/register/")
+    anonymous.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    page = text(anonymous.get(response["Location"]))
+
+    assert "we will register for “品茶议事” for you; no need to tap again." in page
+
+
 def test_a_new_resident_is_registered_after_code_and_consent(
     anonymous, now, sms_code, teahouse_event
 ):
