@@ -63,7 +63,23 @@ INSTALLED_APPS = [
     "spaces",
     "scenes",
     "bookings",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (booking notices and their retries) on Django's task framework. The
+# database backend keeps the queue in the app's own database: no extra server on SQLite,
+# many workers on PostgreSQL. `make run` starts `manage.py db_worker` beside gunicorn.
+# TASKS_BACKEND=immediate runs each task inside the request (tests, quick experiments).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[os.environ.get("TASKS_BACKEND", "database")],
+        "QUEUES": ["default"],
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

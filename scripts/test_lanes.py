@@ -125,6 +125,8 @@ def base_env() -> dict[str, str]:
     env.pop("DATABASE_URL", None)
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     env["DJANGO_SETTINGS_MODULE"] = "linli.settings"
+    # Tests run background tasks at once, inside the request that enqueues them.
+    env["TASKS_BACKEND"] = "immediate"
     # whitenoise warns on every server start when STATIC_ROOT does not exist yet.
     (VAR / "staticfiles").mkdir(parents=True, exist_ok=True)
     return env

@@ -5,7 +5,7 @@ operator: staff with the operator role at ``venue``; anonymous: nobody signed in
 """
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.factories import (
     ResidentFactory,
@@ -14,6 +14,15 @@ from tests.factories import (
     VenueFactory,
     VenueRoleFactory,
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def tasks_run_at_once():
+    """Background tasks run inside the request that enqueues them (as with
+    TASKS_BACKEND=immediate, which scripts/test_lanes.py sets), however pytest is run."""
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with override_settings(TASKS=immediate):
+        yield
 
 
 @pytest.fixture

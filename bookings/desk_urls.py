@@ -1,0 +1,3 @@
+"""The operator desk's pages (filled in by the desk work)."""
+
+urlpatterns: list = []

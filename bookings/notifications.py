@@ -1,0 +1,72 @@
+"""What a resident is told about their booking, by SMS, from background tasks.
+
+``queue(booking, kind)`` is called by services inside their transaction; the task is
+enqueued only when the transaction commits, so a rolled-back write never sends, and a
+failed send never touches the booking (bookings.tasks retries it).
+
+Kinds: confirmed, rejected, cancelled (by an operator, with the reason), reminder (the
+day before, 18:00 local), no_show (recorded).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from linli.dates import month_day_time
+
+KINDS = ("confirmed", "rejected", "cancelled", "reminder", "no_show")
+REMINDER_HOUR = 18
+
+
+def queue(booking, kind: str) -> None:
+    from bookings import tasks
+
+    assert kind in KINDS, kind
+    booking_id = booking.pk
+    transaction.on_commit(lambda: tasks.enqueue_notice(booking_id, kind))
+    if kind == "confirmed":
+        at = reminder_at(booking)
+        if at is not None:
+            transaction.on_commit(lambda: tasks.enqueue_notice(booking_id, "reminder", at=at))
+
+
+def reminder_at(booking) -> dt.datetime | None:
+    """18:00 local the day before it starts; None when that has passed by now (booked
+    for today or tomorrow evening: the confirmation is reminder enough)."""
+    from django.utils import timezone
+
+    zone = booking.venue.zone
+    day_before = booking.starts_at.astimezone(zone).date() - dt.timedelta(days=1)
+    at = dt.datetime.combine(day_before, dt.time(REMINDER_HOUR), tzinfo=zone)
+    return at if at > timezone.now() else None
+
+
+def text(booking, kind: str) -> str:
+    """The SMS for ``booking``; residents read Chinese (the language of the sign-in SMS)."""
+    with translation.override("zh-hans"):
+        values = {
+            "venue": booking.venue.name,
+            "room": booking.room.name,
+            "when": month_day_time(booking.starts_at.astimezone(booking.venue.zone)),
+            "code": booking.code,
+            "reason": booking.reason or _("未说明"),
+        }
+        messages = {
+            "confirmed": _(
+                "【邻里】您预约的%(venue)s%(room)s（%(when)s）已确认，签到码 %(code)s。"
+            ),
+            "rejected": _("【邻里】您预约的%(venue)s%(room)s（%(when)s）未通过：%(reason)s"),
+            "cancelled": _("【邻里】您预约的%(venue)s%(room)s（%(when)s）已被场馆取消：%(reason)s"),
+            "reminder": _(
+                "【邻里】提醒：明天 %(when)s 在%(venue)s%(room)s有您的预约，签到码 %(code)s。"
+            ),
+            "no_show": _(
+                "【邻里】您预约的%(venue)s%(room)s（%(when)s）未签到，已记为未到场。"
+                "不能来时请提前取消，把时段让给邻居。"
+            ),
+        }
+        return messages[kind] % values

@@ -1,0 +1,1 @@
+"""Reads for bookings: availability (slots) and bookings (getters, lists)."""

@@ -1,0 +1,2 @@
+"""Writes for bookings: bookings (create, cancel, decide), checkins (desk, poster,
+headcounts, ratings, payments), series (a group's weekly bookings)."""

@@ -1,0 +1,329 @@
+"""Writes for bookings: create, cancel, approve, reject, record lapsed ones.
+
+Every write follows scenes.services.scenes.scene_create: check permission, validate, take
+the venue lock (spaces.locks) inside one transaction, re-read what the decision depends
+on (the timeline, holding bookings, published events), check, then write. The database
+refuses an overlap on its own as well (migration 0002), which the lock makes rare; an
+IntegrityError from it is answered as the same 409 ``overlap``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bookings import notifications, rules
+from bookings.models import Booking, BookingSeries, Status
+from bookings.states import effective_status, holding_q, lapsed_q
+from bookings.visitors import visitor_key
+from linli.errors import Conflict, DomainError, PermissionDenied
+from scenes.models import Event, Group, GroupMembership
+from scenes.resolution import room_timeline
+from scenes.selectors.groups import group_can_book_at
+from scenes.services.group_invitations import require_resident
+from spaces.locks import venue_lock
+from spaces.models import Room
+from spaces.permissions import venue_can_operate
+
+ONE_DAY = dt.timedelta(days=1)
+PURPOSE_MAX = 100
+REASON_MAX = 200
+
+
+def _overlap_error(what: str = "") -> Conflict:
+    return Conflict(
+        what or _("这个时段刚刚被别人约走了，请另选时段。"), code="overlap", field="starts_at"
+    )
+
+
+def timeline_around(room: Room, starts_at: dt.datetime, ends_at: dt.datetime):
+    """The room's timeline covering [starts_at, ends_at), from the day before (an
+    overnight scene that began then)."""
+    zone = room.venue.zone
+    first = starts_at.astimezone(zone).date() - ONE_DAY
+    last = ends_at.astimezone(zone).date() + ONE_DAY
+    return room_timeline(room=room, start=first, end=last)
+
+
+def record_lapsed(*, room_ids=None, venue=None, now: dt.datetime) -> list[Booking]:
+    """Write down the no-shows and lapsed requests that are already true at ``now``
+    (bookings.states) in the given rooms or venue; returns the no-shows recorded."""
+    qs = Booking.objects.filter(lapsed_q(now))
+    if room_ids is not None:
+        qs = qs.filter(room_id__in=room_ids)
+    if venue is not None:
+        qs = qs.filter(venue=venue)
+    no_shows = list(qs.filter(status=Status.CONFIRMED).select_related("venue", "room"))
+    qs.filter(status=Status.CONFIRMED).update(status=Status.NO_SHOW, no_show_recorded_at=now)
+    qs.filter(status=Status.PENDING).update(
+        status=Status.REJECTED, decided_at=now, reason=_("运营方未在签到截止前审核。")
+    )
+    for booking in no_shows:
+        booking.status = Status.NO_SHOW
+        notifications.queue(booking, "no_show")
+    return no_shows
+
+
+def _new_code(venue_id: int, day: dt.date) -> str:
+    """Six digits the desk can type, unique among the venue's bookings that day."""
+    taken = set(
+        Booking.objects.filter(venue_id=venue_id, local_date=day).values_list("code", flat=True)
+    )
+    while True:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        if code not in taken:
+            return code
+
+
+def _check_group(*, user, group: Group | None, venue) -> tuple[bool, bool]:
+    if group is None:
+        return False, False
+    is_leader = GroupMembership.objects.filter(
+        group=group, user=user, role=GroupMembership.Role.LEADER
+    ).exists()
+    return is_leader, group_can_book_at(group=group, venue=venue)
+
+
+def booking_check(
+    *,
+    user,
+    room: Room,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    people: int,
+    group: Group | None = None,
+    now: dt.datetime,
+    segments=None,
+    personal_limit: bool = True,
+) -> rules.Placement:
+    """Everything a booking must satisfy except what it competes for (overlaps), raised
+    as one DomainError listing every problem. Used by create and by the series preview."""
+    if ends_at <= starts_at:
+        raise DomainError(_("结束时间须晚于开始时间。"), code="end_before_start", field="ends_at")
+    if not room.is_bookable:
+        raise DomainError(
+            _("这个功能室不接受预约，可直接到场。"), code="room_not_bookable", field="room"
+        )
+    venue = room.venue
+    if segments is None:
+        segments = timeline_around(room, starts_at, ends_at)
+    place = rules.placement(segments, starts_at, ends_at)
+    is_leader, approved = _check_group(user=user, group=group, venue=venue)
+    problems = rules.who_problems(
+        place.rules,
+        user=user,
+        group=group,
+        is_leader=is_leader,
+        group_approved=approved,
+        is_staff=venue_can_operate(user=user, venue=venue),
+    )
+    problems += rules.time_problems(
+        place.rules, starts_at=starts_at, ends_at=ends_at, now=now, zone=venue.zone
+    )
+    problems += rules.people_problems(place.rules, people)
+    if personal_limit and group is None:
+        limit = place.rules.max_active_bookings
+        active = (
+            Booking.objects.filter(holding_q(now), resident=user, group__isnull=True)
+            .filter(scene_id=place.segment.scene.pk, ends_at__gt=now)
+            .exclude(status=Status.CHECKED_IN)
+            .count()
+        )
+        if active >= limit:
+            problems.append(
+                rules.Problem(
+                    "starts_at",
+                    "active_limit",
+                    _(
+                        "您已有 %(count)s 个未使用的预约，这个时段每人最多 %(limit)s 个；"
+                        "用完或取消后再约。"
+                    )
+                    % {"count": active, "limit": limit},
+                )
+            )
+    rules.raise_problems(problems)
+    return place
+
+
+def _competing(room: Room, starts_at, ends_at, now) -> str | None:
+    """Why [starts_at, ends_at) is taken in ``room``, or None when it is free."""
+    holding = Booking.objects.filter(
+        holding_q(now), room=room, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    if holding.exists():
+        return _("这个时段刚刚被别人约走了，请另选时段。")
+    events = Event.objects.filter(
+        room=room,
+        status=Event.Status.PUBLISHED,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    )
+    if events.exists():
+        return _("这个时段已安排活动，请另选时段。")
+    return None
+
+
+def booking_create(
+    *,
+    user,
+    room: Room,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    people: int,
+    purpose: str,
+    group: Group | None = None,
+    series: BookingSeries | None = None,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Book [starts_at, ends_at) in ``room``: pending or confirmed per the scene's rules,
+    priced by the server. Raises DomainError (422/403) for any rule, Conflict ``overlap``
+    (409) when the time is taken."""
+    require_resident(user)
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise DomainError(_("请填写用途，如“合唱排练”。"), code="required", field="purpose")
+    if len(purpose) > PURPOSE_MAX:
+        raise DomainError(
+            _("用途最多 %(max)s 个字（现在 %(count)s 个）。")
+            % {"max": PURPOSE_MAX, "count": len(purpose)},
+            code="too_long",
+            field="purpose",
+        )
+    with transaction.atomic():
+        venue = venue_lock(room.venue_id)
+        room = Room.objects.select_related("venue").get(pk=room.pk)
+        now = now or timezone.now()
+        place = booking_check(
+            user=user,
+            room=room,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            people=people,
+            group=group,
+            now=now,
+            personal_limit=series is None,
+        )
+        record_lapsed(room_ids=[room.pk], now=now)
+        taken = _competing(room, starts_at, ends_at, now)
+        if taken:
+            raise _overlap_error(taken)
+        r = place.rules
+        local_date = starts_at.astimezone(venue.zone).date()
+        booking = Booking(
+            venue=venue,
+            room=room,
+            scene=place.segment.scene,
+            scene_kind=place.segment.scene.kind,
+            resident=user,
+            visitor=visitor_key(user),
+            group=group,
+            series=series,
+            starts_at=starts_at.astimezone(dt.UTC),
+            ends_at=ends_at.astimezone(dt.UTC),
+            local_date=local_date,
+            people=people,
+            purpose=purpose,
+            status=Status.PENDING if r.requires_approval else Status.CONFIRMED,
+            code=_new_code(venue.pk, local_date),
+            price_fen=rules.price_fen(r, starts_at, ends_at),
+            **rules.windows(r, starts_at, ends_at),
+        )
+        try:
+            with transaction.atomic():
+                booking.save()
+        except IntegrityError as exc:
+            if "overlap" in str(exc):
+                raise _overlap_error() from exc
+            raise
+        if booking.status == Status.CONFIRMED:
+            notifications.queue(booking, "confirmed")
+    return booking
+
+
+def _locked(booking: Booking) -> Booking:
+    venue_lock(booking.venue_id)
+    return Booking.objects.select_related("venue", "room", "resident").get(pk=booking.pk)
+
+
+def _require_operator(user, booking: Booking) -> None:
+    if not venue_can_operate(user=user, venue=booking.venue):
+        raise PermissionDenied(_("只有该场馆的运营方可以进行此操作。"), code="forbidden")
+
+
+def _state_error(booking: Booking, now: dt.datetime, action: str) -> Conflict:
+    state = Status(effective_status(booking, now)).label
+    return Conflict(
+        _("这个预约现在是“%(state)s”，不能%(action)s。") % {"state": state, "action": action},
+        code="invalid_state",
+    )
+
+
+def booking_cancel(
+    *, user, booking: Booking, reason: str = "", now: dt.datetime | None = None
+) -> Booking:
+    """The resident cancels before the deadline; an operator of the venue cancels any
+    pending or confirmed booking with a reason, and the resident is told."""
+    reason = (reason or "").strip()[:REASON_MAX]
+    with transaction.atomic():
+        booking = _locked(booking)
+        now = now or timezone.now()
+        is_owner = booking.resident_id is not None and booking.resident_id == user.pk
+        is_operator = venue_can_operate(user=user, venue=booking.venue)
+        if not (is_owner or is_operator):
+            raise PermissionDenied(_("只能取消自己的预约。"), code="forbidden")
+        if effective_status(booking, now) not in (Status.PENDING, Status.CONFIRMED):
+            raise _state_error(booking, now, _("取消"))
+        by_operator = is_operator and not is_owner
+        if by_operator and not reason:
+            raise DomainError(
+                _("请写明取消原因，我们会短信告知预约人。"), code="required", field="reason"
+            )
+        if not by_operator and now > booking.cancel_deadline:
+            raise DomainError(
+                _("已过取消截止时间（%(when)s），如需取消请联系场馆。")
+                % {"when": f"{booking.cancel_deadline.astimezone(booking.venue.zone):%m-%d %H:%M}"},
+                code="cancel_deadline_passed",
+            )
+        booking.status = Status.CANCELLED
+        booking.cancelled_at = now
+        booking.cancelled_by_operator = by_operator
+        booking.reason = reason
+        booking.save(update_fields=["status", "cancelled_at", "cancelled_by_operator", "reason"])
+        if by_operator:
+            notifications.queue(booking, "cancelled")
+    return booking
+
+
+def booking_approve(*, user, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    with transaction.atomic():
+        booking = _locked(booking)
+        _require_operator(user, booking)
+        now = now or timezone.now()
+        if effective_status(booking, now) != Status.PENDING:
+            raise _state_error(booking, now, _("通过"))
+        booking.status = Status.CONFIRMED
+        booking.decided_at, booking.decided_by = now, user
+        booking.save(update_fields=["status", "decided_at", "decided_by"])
+        notifications.queue(booking, "confirmed")
+    return booking
+
+
+def booking_reject(
+    *, user, booking: Booking, reason: str = "", now: dt.datetime | None = None
+) -> Booking:
+    with transaction.atomic():
+        booking = _locked(booking)
+        _require_operator(user, booking)
+        now = now or timezone.now()
+        if effective_status(booking, now) != Status.PENDING:
+            raise _state_error(booking, now, _("拒绝"))
+        booking.status = Status.REJECTED
+        booking.decided_at, booking.decided_by = now, user
+        booking.reason = (reason or "").strip()[:REASON_MAX]
+        booking.save(update_fields=["status", "decided_at", "decided_by", "reason"])
+        notifications.queue(booking, "rejected")
+    return booking

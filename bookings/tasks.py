@@ -1,0 +1,86 @@
+"""Background work for bookings on Django's task framework (the django-tasks backport;
+django-tasks-db stores the queue in the app's own database, so SQLite needs no extra
+server and PostgreSQL can run many ``db_worker`` processes).
+
+A send that fails is enqueued again with a growing delay (1, 5, 30 minutes, 2 hours);
+the booking was committed before anything was sent, so a failure never loses it. With a
+backend that cannot defer (the immediate backend tests use) the retry runs at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.utils import timezone
+
+from accounts import sms
+from linli.tasks import task
+
+logger = logging.getLogger(__name__)
+
+RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+)
+
+
+def enqueue_notice(booking_id: int, kind: str, *, at: dt.datetime | None = None, attempt=0):
+    job = send_booking_notice
+    if at is not None and job.get_backend().supports_defer:
+        job = job.using(run_after=at)
+    elif at is not None:
+        return None  # an immediate backend would send a reminder now: skip it
+    return job.enqueue(booking_id, kind, attempt)
+
+
+def _still_true(booking, kind: str) -> bool:
+    """A notice queued earlier is sent only if it is still true (a reminder for a booking
+    cancelled since, or a confirmation of one rejected since, stays unsent)."""
+    from bookings.models import Status
+    from bookings.states import effective_status
+
+    now = timezone.now()
+    state = effective_status(booking, now)
+    if kind == "reminder":
+        return state == Status.CONFIRMED and booking.reminded_at is None
+    expected = {
+        "confirmed": (Status.CONFIRMED, Status.CHECKED_IN),
+        "rejected": (Status.REJECTED,),
+        "cancelled": (Status.CANCELLED,),
+        "no_show": (Status.NO_SHOW,),
+    }[kind]
+    return state in expected or booking.status in expected
+
+
+@task()
+def send_booking_notice(booking_id: int, kind: str, attempt: int = 0) -> str:
+    from bookings.models import Booking
+    from bookings.notifications import text
+
+    booking = (
+        Booking.objects.select_related("venue", "room", "resident").filter(pk=booking_id).first()
+    )
+    if booking is None or booking.resident is None or not booking.resident.phone:
+        return "skipped"
+    if not _still_true(booking, kind):
+        return "stale"
+    try:
+        sms.send(booking.resident.phone, text(booking, kind))
+    except Exception:
+        if attempt >= len(RETRY_DELAYS):
+            logger.exception(
+                "booking %s: %s notice not sent after %s tries", booking_id, kind, attempt + 1
+            )
+            return "failed"
+        logger.warning("booking %s: %s notice failed, retrying", booking_id, kind, exc_info=True)
+        job = send_booking_notice
+        if job.get_backend().supports_defer:
+            job = job.using(run_after=timezone.now() + RETRY_DELAYS[attempt])
+        job.enqueue(booking_id, kind, attempt + 1)
+        return "retrying"
+    if kind == "reminder":
+        Booking.objects.filter(pk=booking_id).update(reminded_at=timezone.now())
+    return "sent"

@@ -1,0 +1,138 @@
+import datetime as dt
+
+import pytest
+
+from bookings.models import Booking, Status
+from bookings.selectors.availability import room_availability
+from bookings.services.bookings import booking_cancel, booking_create
+from linli.errors import Conflict, DomainError
+from tests.bookings.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def book(user, room, start, end, people=2, **kw):
+    return booking_create(
+        user=user, room=room, starts_at=start, ends_at=end, people=people, purpose="合唱排练", **kw
+    )
+
+
+def test_a_free_public_slot_is_confirmed_at_once(frozen, scenes, owner, room):
+    booking = book(owner, room, at(2, 10), at(2, 11))
+    booking.refresh_from_db()
+    assert booking.status == Status.CONFIRMED
+    assert booking.price_fen == 0
+    assert booking.local_date == dt.date(2026, 12, 2)
+    assert len(booking.code) == 6
+
+
+def test_commercial_time_is_priced_by_the_server(frozen, scenes, owner, room):
+    booking = book(owner, room, at(2, 18), at(2, 19, 30))
+    assert booking.price_fen == 3000
+
+
+def test_overlap_is_409_and_back_to_back_is_fine(frozen, scenes, owner, other_resident, room):
+    book(owner, room, at(2, 10), at(2, 11))
+    with pytest.raises(Conflict) as exc:
+        book(other_resident, room, at(2, 10, 30), at(2, 11, 30))
+    assert exc.value.code == "overlap"
+    book(other_resident, room, at(2, 11), at(2, 12))
+    assert Booking.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "code"),
+    [
+        (at(2, 10), at(2, 10), "end_before_start"),
+        (at(2, 10, 15), at(2, 11, 15), "off_grid"),
+        (at(2, 7), at(2, 8), "outside_opening_hours"),
+        (at(1, 8), at(1, 8, 30), "outside_opening_hours"),
+        (at(30, 10, month=11), at(30, 11, month=11), "past"),
+        (at(20, 10), at(20, 11), "too_far_ahead"),
+        (at(2, 10), at(2, 14), "too_long"),
+        (at(2, 17), at(2, 19), "spans_scenes"),
+    ],
+)
+def test_bad_times_are_refused_with_a_code(frozen, scenes, owner, room, start, end, code):
+    with pytest.raises(DomainError) as exc:
+        book(owner, room, start, end)
+    assert exc.value.code == code
+    assert not Booking.objects.exists()
+
+
+def test_notice_is_inclusive(frozen, scenes, owner, room):
+    book(owner, room, at(1, 9), at(1, 9, 30))  # exactly the hour's notice
+    frozen.move_to(at(1, 8, 31))
+    with pytest.raises(DomainError) as exc:
+        book(owner, room, at(1, 9, 30), at(1, 10))
+    assert exc.value.code == "notice"
+    assert "09:31" in exc.value.message
+
+
+def test_too_many_people(frozen, scenes, owner, room):
+    with pytest.raises(DomainError) as exc:
+        book(owner, room, at(2, 10), at(2, 11), people=room.capacity + 1)
+    assert exc.value.code == "too_many_people"
+
+
+def test_active_limit(frozen, scenes, owner, room):
+    for hour in (9, 11, 13):
+        book(owner, room, at(2, hour), at(2, hour + 1))
+    with pytest.raises(DomainError) as exc:
+        book(owner, room, at(2, 15), at(2, 16))
+    assert exc.value.code == "active_limit"
+
+
+def test_availability_removes_taken_and_past_cells(frozen, scenes, owner, room):
+    book(owner, room, at(1, 10), at(1, 11))
+    slots = room_availability(room=room, start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 2))
+    starts = [s.starts_at.strftime("%H:%M") for s in slots]
+    assert starts[:3] == ["09:00", "09:30", "11:00"]  # 09:00 is exactly the hour's notice
+    evening = [s for s in slots if s.kind == "commercial"]
+    assert [s.starts_at.strftime("%H:%M") for s in evening] == [
+        "18:00",
+        "18:30",
+        "19:00",
+        "19:30",
+        "20:00",
+        "20:30",
+    ]
+    assert evening[-1].can_start is False and evening[-2].can_start is True
+
+
+def test_no_show_releases_the_rest_at_the_window_edge(frozen, scenes, owner, other_resident, room):
+    booking = book(owner, room, at(1, 10), at(1, 12))
+    frozen.move_to(at(1, 10, 15) - dt.timedelta(microseconds=1))
+    with pytest.raises(Conflict):
+        book(other_resident, room, at(1, 11, 30), at(1, 12))
+    frozen.move_to(at(1, 10, 15))
+    book(other_resident, room, at(1, 11, 30), at(1, 12))
+    booking.refresh_from_db()
+    assert booking.status == Status.NO_SHOW
+
+
+def test_resident_cancels_before_the_deadline_only(frozen, scenes, owner, room):
+    booking = book(owner, room, at(1, 12), at(1, 13))
+    frozen.move_to(at(1, 11, 1))
+    with pytest.raises(DomainError) as exc:
+        booking_cancel(user=owner, booking=booking)
+    assert exc.value.code == "cancel_deadline_passed"
+
+
+def test_check_in_by_code_once_inside_the_window(frozen, scenes, owner, operator, venue, room):
+    from bookings.models import CheckIn
+    from bookings.services.checkins import checkin_by_code
+
+    booking = book(owner, room, at(1, 10), at(1, 11))
+    frozen.move_to(at(1, 9, 44))
+    with pytest.raises(DomainError) as exc:
+        checkin_by_code(user=operator, venue=venue, code=booking.code)
+    assert exc.value.code == "checkin_not_open"
+    assert "09:45" in exc.value.message
+    frozen.move_to(at(1, 9, 45))
+    first = checkin_by_code(user=operator, venue=venue, code=booking.code)
+    again = checkin_by_code(user=operator, venue=venue, code=booking.code)
+    assert first.created and not again.created
+    assert CheckIn.objects.count() == 1
+    booking.refresh_from_db()
+    assert booking.status == Status.CHECKED_IN
