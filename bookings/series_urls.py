@@ -1,0 +1,3 @@
+"""A group organiser's weekly series pages (filled in by the series work)."""
+
+urlpatterns: list = []
