@@ -112,6 +112,9 @@ def booking_check(
     if segments is None:
         segments = timeline_around(room, starts_at, ends_at)
     place = rules.placement(segments, starts_at, ends_at)
+    is_staff = venue_can_operate(user=user, venue=venue)
+    if not is_staff:
+        require_resident(user)  # staff book staff-only time; everyone else is a resident
     is_leader, approved = _check_group(user=user, group=group, venue=venue)
     problems = rules.who_problems(
         place.rules,
@@ -119,7 +122,7 @@ def booking_check(
         group=group,
         is_leader=is_leader,
         group_approved=approved,
-        is_staff=venue_can_operate(user=user, venue=venue),
+        is_staff=is_staff,
     )
     problems += rules.time_problems(
         place.rules, starts_at=starts_at, ends_at=ends_at, now=now, zone=venue.zone
@@ -182,7 +185,8 @@ def booking_create(
     """Book [starts_at, ends_at) in ``room``: pending or confirmed per the scene's rules,
     priced by the server. Raises DomainError (422/403) for any rule, Conflict ``overlap``
     (409) when the time is taken."""
-    require_resident(user)
+    if not (user and user.is_authenticated and user.is_active):
+        require_resident(user)  # 403 not_resident: sign in first
     purpose = (purpose or "").strip()
     if not purpose:
         raise DomainError(_("请填写用途，如“合唱排练”。"), code="required", field="purpose")
