@@ -260,10 +260,12 @@ def _require_operator(user, booking: Booking) -> None:
 
 def _state_error(booking: Booking, now: dt.datetime, action: str) -> Conflict:
     state = Status(effective_status(booking, now)).label
-    return Conflict(
-        _("这个预约现在是“%(state)s”，不能%(action)s。") % {"state": state, "action": action},
-        code="invalid_state",
-    )
+    messages = {
+        "cancel": _("这个预约现在是“%(state)s”，不能取消。"),
+        "approve": _("这个预约现在是“%(state)s”，不能再审核通过。"),
+        "reject": _("这个预约现在是“%(state)s”，不能再拒绝。"),
+    }
+    return Conflict(messages[action] % {"state": state}, code="invalid_state")
 
 
 def booking_cancel(
@@ -280,7 +282,7 @@ def booking_cancel(
         if not (is_owner or is_operator):
             raise PermissionDenied(_("只能取消自己的预约。"), code="forbidden")
         if effective_status(booking, now) not in (Status.PENDING, Status.CONFIRMED):
-            raise _state_error(booking, now, _("取消"))
+            raise _state_error(booking, now, "cancel")
         by_operator = is_operator and not is_owner
         if by_operator and not reason:
             raise DomainError(
@@ -308,7 +310,7 @@ def booking_approve(*, user, booking: Booking, now: dt.datetime | None = None) -
         _require_operator(user, booking)
         now = now or timezone.now()
         if effective_status(booking, now) != Status.PENDING:
-            raise _state_error(booking, now, _("通过"))
+            raise _state_error(booking, now, "approve")
         booking.status = Status.CONFIRMED
         booking.decided_at, booking.decided_by = now, user
         booking.save(update_fields=["status", "decided_at", "decided_by"])
@@ -324,7 +326,7 @@ def booking_reject(
         _require_operator(user, booking)
         now = now or timezone.now()
         if effective_status(booking, now) != Status.PENDING:
-            raise _state_error(booking, now, _("拒绝"))
+            raise _state_error(booking, now, "reject")
         booking.status = Status.REJECTED
         booking.decided_at, booking.decided_by = now, user
         booking.reason = (reason or "").strip()[:REASON_MAX]

@@ -74,7 +74,7 @@ def _check_in_booking(booking: Booking, *, now, recorded_by) -> CheckInResult:
         raise Conflict(_("这个预约还在等待审核，不能签到。"), code="not_confirmed")
     if state in (Status.CANCELLED, Status.REJECTED):
         raise Conflict(
-            _("这个预约已%(state)s，不能签到。") % {"state": Status(state).label},
+            _("这个预约现在是“%(state)s”，不能签到。") % {"state": Status(state).label},
             code="invalid_state",
         )
     if not (booking.checkin_opens_at <= now < booking.checkin_closes_at):
