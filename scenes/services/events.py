@@ -159,6 +159,16 @@ def _check_occurrence(
             conflict=True,
             field="starts_at",
         ), None
+    from scenes.occupancy import room_occupied
+
+    occupant = room_occupied(room=room, starts_at=starts_at, ends_at=ends_at, now=now)
+    if occupant:
+        return Problem(
+            "room_booked",
+            _("与%(what)s时间重叠") % {"what": occupant},
+            conflict=True,
+            field="starts_at",
+        ), None
     return None, scene_at_start
 
 

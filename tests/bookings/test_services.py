@@ -136,3 +136,23 @@ def test_check_in_by_code_once_inside_the_window(frozen, scenes, owner, operator
     assert CheckIn.objects.count() == 1
     booking.refresh_from_db()
     assert booking.status == Status.CHECKED_IN
+
+
+def test_an_event_cannot_be_published_over_a_booking(frozen, scenes, owner, operator, venue, room):
+    from scenes.models import Event
+    from scenes.services.events import event_publish
+
+    book(owner, room, at(2, 10), at(2, 11))
+    with pytest.raises(Conflict) as exc:
+        event_publish(
+            user=operator,
+            venue=venue,
+            room=room,
+            title="读书会",
+            capacity=10,
+            starts_at=at(2, 10, 30),
+            ends_at=at(2, 12),
+        )
+    assert exc.value.code == "room_booked"
+    assert "10:00-11:00" in exc.value.message
+    assert not Event.objects.exists()
