@@ -138,7 +138,8 @@ def checkin_by_code(
 
 def checkin_walk_in(*, user, venue: Venue, now: dt.datetime | None = None) -> CheckInResult:
     """A signed-in resident scanned the venue's poster. A booking of theirs whose window
-    is open is checked in; otherwise it is a walk-in, once per day."""
+    is open is checked in, else an event they registered for that is about to start or
+    running, otherwise it is a walk-in, once per day."""
     require_resident(user)
     with transaction.atomic():
         venue = venue_lock(venue)
@@ -157,6 +158,21 @@ def checkin_walk_in(*, user, venue: Venue, now: dt.datetime | None = None) -> Ch
         )
         if due is not None:
             return _check_in_booking(due, now=now, recorded_by=None)
+        registration = (
+            EventRegistration.objects.select_related("event", "event__venue")
+            .filter(
+                resident=user,
+                status=EventRegistration.Status.REGISTERED,
+                event__venue=venue,
+                event__status=Event.Status.PUBLISHED,
+                event__starts_at__lte=now + EVENT_CHECKIN_BEFORE,
+                event__ends_at__gt=now,
+            )
+            .order_by("event__starts_at")
+            .first()
+        )
+        if registration is not None:
+            return _check_in_registration(registration, now=now, recorded_by=None)
         key = visitor_key(user)
         day = _local_date(venue, now)
         existing = CheckIn.objects.filter(
@@ -215,45 +231,50 @@ def walk_in_count_undo(*, user, checkin: CheckIn) -> None:
     checkin.delete()
 
 
+def _check_in_registration(
+    registration: EventRegistration, *, now: dt.datetime, recorded_by
+) -> CheckInResult:
+    event: Event = registration.event
+    existing = CheckIn.objects.filter(registration=registration).first()
+    if existing is not None:
+        return CheckInResult(existing, False)
+    if registration.status != EventRegistration.Status.REGISTERED:
+        raise Conflict(_("这位居民没有报上名，不能签到。"), code="invalid_state")
+    if event.status != Event.Status.PUBLISHED:
+        raise Conflict(_("该活动已取消。"), code="event_cancelled")
+    opens = event.starts_at - EVENT_CHECKIN_BEFORE
+    if not (opens <= now < event.ends_at):
+        raise window_error(opens=opens, closes=event.ends_at, now=now, zone=event.venue.zone)
+    resident = registration.resident
+    try:
+        with transaction.atomic():
+            checkin = CheckIn.objects.create(
+                venue_id=event.venue_id,
+                room_id=event.room_id,
+                resident=resident,
+                visitor=visitor_key(resident),
+                kind=CheckIn.Kind.EVENT,
+                registration=registration,
+                event=event,
+                at=now,
+                local_date=_local_date(event.venue, now),
+                recorded_by=recorded_by,
+            )
+    except IntegrityError:
+        existing = CheckIn.objects.get(kind=CheckIn.Kind.EVENT, event=event, resident=resident)
+        return CheckInResult(existing, False)
+    return CheckInResult(checkin, True)
+
+
 def checkin_registration(
     *, user, registration: EventRegistration, now: dt.datetime | None = None
 ) -> CheckInResult:
     """The desk checks in an event attendee, from 30 minutes before the start until the
-    event ends."""
-    event: Event = registration.event
-    _require_operator(user, event.venue)
+    event ends (a resident scanning the poster in that window is checked in the same way)."""
+    _require_operator(user, registration.event.venue)
     with transaction.atomic():
-        venue_lock(event.venue_id)
-        now = now or timezone.now()
-        existing = CheckIn.objects.filter(registration=registration).first()
-        if existing is not None:
-            return CheckInResult(existing, False)
-        if registration.status != EventRegistration.Status.REGISTERED:
-            raise Conflict(_("这位居民没有报上名，不能签到。"), code="invalid_state")
-        if event.status != Event.Status.PUBLISHED:
-            raise Conflict(_("该活动已取消。"), code="event_cancelled")
-        opens = event.starts_at - EVENT_CHECKIN_BEFORE
-        if not (opens <= now < event.ends_at):
-            raise window_error(opens=opens, closes=event.ends_at, now=now, zone=event.venue.zone)
-        resident = registration.resident
-        try:
-            with transaction.atomic():
-                checkin = CheckIn.objects.create(
-                    venue_id=event.venue_id,
-                    room_id=event.room_id,
-                    resident=resident,
-                    visitor=visitor_key(resident),
-                    kind=CheckIn.Kind.EVENT,
-                    registration=registration,
-                    event=event,
-                    at=now,
-                    local_date=_local_date(event.venue, now),
-                    recorded_by=user,
-                )
-        except IntegrityError:
-            existing = CheckIn.objects.get(kind=CheckIn.Kind.EVENT, event=event, resident=resident)
-            return CheckInResult(existing, False)
-        return CheckInResult(checkin, True)
+        venue_lock(registration.event.venue_id)
+        return _check_in_registration(registration, now=now or timezone.now(), recorded_by=user)
 
 
 def rating_create(

@@ -218,3 +218,34 @@ def test_staff_only_time(frozen, venue, room, owner, operator):
         book(owner, room, at(2, 10), at(2, 11))
     assert exc.value.code == "staff_only"
     assert book(operator, room, at(2, 10), at(2, 11)).status == Status.CONFIRMED
+
+
+def test_event_attendee_checks_in_at_the_desk_or_by_the_poster(
+    frozen, scenes, owner, other_resident, operator, venue, room
+):
+    from scenes.services.events import event_publish
+    from scenes.services.registrations import event_register
+
+    (event,) = event_publish(
+        user=operator,
+        venue=venue,
+        room=room,
+        title="读书会",
+        capacity=10,
+        starts_at=at(1, 14),
+        ends_at=at(1, 16),
+    )
+    mine = event_register(user=owner, event=event)
+    theirs = event_register(user=other_resident, event=event)
+    from bookings.services.checkins import checkin_registration
+
+    frozen.move_to(at(1, 13, 29))
+    with pytest.raises(DomainError) as exc:
+        checkin_registration(user=operator, registration=mine)
+    assert exc.value.code == "checkin_not_open"
+    frozen.move_to(at(1, 13, 30))
+    assert checkin_registration(user=operator, registration=mine).created
+    assert not checkin_registration(user=operator, registration=mine).created
+    result = checkin_walk_in(user=other_resident, venue=venue)
+    assert result.checkin.kind == "event" and result.checkin.registration == theirs
+    assert CheckIn.objects.filter(kind="event").count() == 2
