@@ -1,8 +1,8 @@
 """Demo scenes for ``make demo`` (after spaces.demo), relative to today in Asia/Shanghai.
 
 - 五福茶馆: public-benefit 09:00-18:00 every day; commercial 18:00-22:00 on working days
-  and 18:00-次日00:30 on non-working days (the teahouse's weekend hours), in every room
-  but the reading room, which closes at 18:00;
+  and 18:00-次日00:30 on non-working days (the teahouse's weekend hours; the operator
+  approves those bookings), in every room but the reading room, which closes at 18:00;
 - 驷马桥街道党群服务中心: the café counter commercial whenever open, the meeting rooms
   public-benefit;
 - 府青路社区活动室: public-benefit only.
@@ -34,6 +34,7 @@ SERVICE_CENTRE = "驷马桥街道党群服务中心"
 ACTIVITY_ROOM = "府青路社区活动室"
 # A 24-hour window: "whenever the room is open", never reported as cut by closing time.
 ALL_DAY = {"starts": T(0), "ends": T(0), "overnight": True}
+HISTORY_DAYS = 120
 
 
 def _actor(venue: Venue):
@@ -78,6 +79,9 @@ def _plan(venue: Venue) -> list[dict]:
                 "overnight": True,
                 "day_filter": DayFilter.NON_WORKING,
                 "rooms": evening_rooms,
+                # Weekend evenings are in demand: the operator confirms each booking, so the
+                # demo desk has requests waiting (bookings.demo).
+                "requires_approval": True,
             },
         ]
     if venue.name == SERVICE_CENTRE:
@@ -114,8 +118,9 @@ def _plan(venue: Venue) -> list[dict]:
 def load(*, stdout) -> list[str]:
     """Create the demo scenes (skipping venues that have some already)."""
     today = timezone.localdate(timezone=ZONE)
-    # From three months back, so the planner and metrics have a past to show.
-    valid_from = today - dt.timedelta(days=90)
+    # From about four months back, as far as the bookings history (bookings.demo) goes,
+    # so the planner and metrics have a past to show.
+    valid_from = today - dt.timedelta(days=HISTORY_DAYS)
     lines = []
     for name in (TEAHOUSE, SERVICE_CENTRE, ACTIVITY_ROOM):
         venue = Venue.objects.filter(name=name).first()

@@ -231,7 +231,10 @@ class ThrowawayCluster:
             options = (
                 f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
                 # Throwaway data: durability would only cost time.
-                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                # tests/bookings/test_concurrency.py holds 200 connections at once, and
+                # each xdist worker may run such a test at the same time.
+                "-c max_connections=600"
             )
             started = self.run(
                 str(self.bindir / "pg_ctl"),
