@@ -49,12 +49,17 @@ def timeline_around(room: Room, starts_at: dt.datetime, ends_at: dt.datetime):
     return room_timeline(room=room, start=first, end=last)
 
 
-def record_lapsed(*, room_ids=None, venue=None, now: dt.datetime) -> list[Booking]:
+def record_lapsed(
+    *, room_ids=None, venue=None, now: dt.datetime, overlapping=None
+) -> list[Booking]:
     """Write down the no-shows and lapsed requests that are already true at ``now``
-    (bookings.states) in the given rooms or venue; returns the no-shows recorded."""
+    (bookings.states) in the given rooms or venue (and, with ``overlapping`` = (start,
+    end), only those over that time); returns the no-shows recorded."""
     qs = Booking.objects.filter(lapsed_q(now))
     if room_ids is not None:
         qs = qs.filter(room_id__in=room_ids)
+    if overlapping is not None:
+        qs = qs.filter(starts_at__lt=overlapping[1], ends_at__gt=overlapping[0])
     if venue is not None:
         qs = qs.filter(venue=venue)
     no_shows = list(qs.filter(status=Status.CONFIRMED).select_related("venue", "room"))
@@ -211,7 +216,9 @@ def booking_create(
             now=now,
             personal_limit=series is None,
         )
-        record_lapsed(room_ids=[room.pk], now=now)
+        # Lapsed bookings over this time no longer hold it, but the database's guard
+        # still sees their recorded state: write it down first (only these rows).
+        record_lapsed(room_ids=[room.pk], now=now, overlapping=(starts_at, ends_at))
         taken = _competing(room, starts_at, ends_at, now)
         if taken:
             raise _overlap_error(taken)
