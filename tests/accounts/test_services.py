@@ -532,15 +532,22 @@ def test_declining_keeps_a_staff_account():
 
 @pytest.fixture
 def holds_bookings():
-    """A stand-in for the bookings app: user pk -> rows, with an exporter and an eraser."""
+    """A stand-in for the bookings app's section: user pk -> rows, with an exporter and an
+    eraser. The real section is put back afterwards (in its place), so later tests see it."""
     rows: dict[int, list] = {}
+    real = next((s for s in personal_data.sections() if s.name == "bookings"), None)
     personal_data.register(
         "bookings",
         export=lambda user: rows.get(user.pk, []),
         erase=lambda user: rows.pop(user.pk, None),
     )
     yield rows
-    personal_data.unregister("bookings")
+    if real is None:
+        personal_data.unregister("bookings")
+    else:
+        personal_data.register(
+            real.name, export=real.export, erase=real.erase, keeps_account=real.keeps_account
+        )
 
 
 def test_the_export_collects_every_registered_section(now, holds_bookings, sms_code):
@@ -554,7 +561,8 @@ def test_the_export_collects_every_registered_section(now, holds_bookings, sms_c
     assert data["format"] == "linli-personal-data"
     assert data["exported_at"] == T0
     assert data["privacy_policy_version"] == PRIVACY_POLICY_VERSION
-    # accounts first, then every app in the order it registered (scenes, then this stand-in).
+    # accounts first, then every app in the order it registered (scenes, then bookings:
+    # this stand-in in the real section's place, check-ins and ratings).
     assert list(data["sections"]) == [
         "account",
         "event_registrations",
@@ -563,6 +571,8 @@ def test_the_export_collects_every_registered_section(now, holds_bookings, sms_c
         "group_invitations_sent",
         "group_invitations_received",
         "bookings",
+        "check_ins",
+        "ratings",
     ]
     account = data["sections"]["account"]
     assert (account["phone"], account["display_name"]) == (PHONE, "张阿姨")
