@@ -72,12 +72,13 @@ def _timelines(change: Change, *, start: dt.date, end: dt.date, rooms, after: bo
     return side(start=start, end=end, rooms=rooms)
 
 
-def _not_allowed(booking: Booking, segments: list[Segment]) -> str | None:
-    """Why ``booking`` could not be made on ``segments``; None when it could. Only what a
-    schedule change can take away is judged: a bookable scene covering all of its time,
-    who may book it, and how many people; the grid, notice and price stay as booked."""
+def _not_allowed(booking: Booking, segments: list[Segment], runs) -> str | None:
+    """Why ``booking`` could not be made on ``segments`` (whose bookable stretches are
+    ``runs``); None when it could. Only what a schedule change can take away is judged: a
+    bookable scene covering all of its time, who may book it, and how many people; the
+    grid, notice and price stay as booked."""
     s, e = booking.starts_at.astimezone(UTC), booking.ends_at.astimezone(UTC)
-    run = next((r for r in booking_rules.stretches(segments) if r.start <= s and e <= r.end), None)
+    run = next((r for r in runs if r.start <= s and e <= r.end), None)
     if run is None:
         scenes = [g.scene for g in segments_between(segments, s, e) if g.scene is not None]
         if scenes:
@@ -157,17 +158,19 @@ def find(change: Change) -> list[ImpactItem]:
     rooms = list({b.room_id: b.room for b in bookings}.values())
     after = _timelines(change, **span, rooms=rooms, after=True)
     before = _timelines(change, **span, rooms=rooms, after=False)
+    # Each room's bookable stretches, once per side (a venue may have many bookings).
+    runs_after = {pk: booking_rules.stretches(segments) for pk, segments in after.items()}
+    runs_before = {pk: booking_rules.stretches(segments) for pk, segments in before.items()}
     items = []
     for booking in bookings:
-        segment = newly_closed(
-            booking, after=after[booking.room_id], before=before[booking.room_id]
-        )
+        pk = booking.room_id
+        segment = newly_closed(booking, after=after[pk], before=before[pk])
         if segment is not None:
             items.append(_item(booking, zone, _closed_reason(segment)))
             continue
-        if _not_allowed(booking, before[booking.room_id]) is not None:
+        if _not_allowed(booking, before[pk], runs_before[pk]) is not None:
             continue  # already outside the rules (kept as an exception earlier)
-        reason = _not_allowed(booking, after[booking.room_id])
+        reason = _not_allowed(booking, after[pk], runs_after[pk])
         if reason is not None:
             items.append(_item(booking, zone, reason))
     return items
