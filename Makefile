@@ -18,7 +18,7 @@ IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
 help:
 	@echo "make demo      install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test      lint, format check, migration check and the sqlite/postgresql/browser lanes"
-	@echo "make run       production-like: DEBUG=0, collectstatic, gunicorn on 127.0.0.1:$(PORT)"
+	@echo "make run       production-like: DEBUG=0, collectstatic, gunicorn on 127.0.0.1:$(PORT) + task worker"
 	@echo "make bench     API latency relative to /api/health (not part of make test)"
 	@echo "make fuzz      schemathesis: 10,000+ generated API requests per caller (not part of make test)"
 	@echo "make messages  collect translatable strings into locale/en and compile them"
@@ -59,8 +59,9 @@ test: $(STAMP) compile-messages lint
 	$(PY) scripts/check_messages.py
 	$(PY) scripts/test_lanes.py $(LANES)
 
-# Production-like, on plain http: hashed static files served by whitenoise, gunicorn, the
-# secret kept in var/secret_key so sessions survive restarts. Environment wins when set.
+# Production-like, on plain http: hashed static files served by whitenoise, gunicorn and a
+# background task worker (scripts/serve.py starts and stops both), the secret kept in
+# var/secret_key so sessions survive restarts. Environment wins when set.
 run: $(STAMP) compile-messages
 	@mkdir -p var
 	@[ -s var/secret_key ] || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
@@ -73,8 +74,8 @@ run: $(STAMP) compile-messages
 	PORT=$(PORT) \
 	sh -c '$(MANAGE) collectstatic --noinput --verbosity 0 \
 		&& $(MANAGE) migrate --noinput --verbosity 0 \
-		&& echo "Serving on http://127.0.0.1:$(PORT)/ (DEBUG=0; sign-in codes go to var/sms.log)" \
-		&& exec $(VENV)/bin/gunicorn --config linli/gunicorn.conf.py linli.wsgi:application'
+		&& echo "Serving on http://127.0.0.1:$(PORT)/ with a task worker (DEBUG=0; SMS go to var/sms.log)" \
+		&& exec $(PY) scripts/serve.py'
 
 bench: $(STAMP)
 	$(PY) bench/api_latency.py

@@ -11,3 +11,23 @@ class BookingsConfig(AppConfig):
         from scenes.occupancy import register_room_occupancy
 
         register_room_occupancy("bookings", booked)
+
+        # A scene, hours or exception change (or deleting a room, turning its bookings
+        # off) that strands pending or confirmed bookings asks the operator first: keep
+        # them as exceptions, or cancel them and tell each resident by SMS.
+        from bookings import impact
+        from spaces.impact import register_impact_provider
+
+        register_impact_provider(
+            "bookings",
+            find=impact.find,
+            keep=impact.keep,
+            cancel=impact.cancel,
+            default_message=impact.default_message,
+        )
+
+        # A resident's bookings, check-ins and ratings in their data download; deleting
+        # the account frees future slots and anonymises the visit records metrics count.
+        from bookings import personal_data
+
+        personal_data.register()

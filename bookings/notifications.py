@@ -34,6 +34,19 @@ def queue(booking, kind: str) -> None:
             transaction.on_commit(lambda: tasks.enqueue_notice(booking_id, "reminder", at=at))
 
 
+def queue_text(booking, kind: str) -> None:
+    """Send ``kind``'s text as it reads now, for a booking that will not outlive the
+    transaction (its room is being deleted), so the task cannot read it later."""
+    from bookings import tasks
+
+    assert kind in KINDS, kind
+    resident = booking.resident
+    if resident is None or not resident.phone:
+        return
+    phone, message = resident.phone, text(booking, kind)
+    transaction.on_commit(lambda: tasks.send_text.enqueue(phone, message, 0))
+
+
 def reminder_at(booking) -> dt.datetime | None:
     """18:00 local the day before it starts; None when that has passed by now (booked
     for today or tomorrow evening: the confirmation is reminder enough)."""

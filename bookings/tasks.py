@@ -55,6 +55,28 @@ def _still_true(booking, kind: str) -> bool:
     return state in expected or booking.status in expected
 
 
+def _retry(job, args: tuple, attempt: int, what: str) -> str:
+    """Enqueue ``job(*args, attempt + 1)`` after the next delay, or give up."""
+    if attempt >= len(RETRY_DELAYS):
+        logger.exception("%s not sent after %s tries", what, attempt + 1)
+        return "failed"
+    logger.warning("%s failed, retrying", what, exc_info=True)
+    if job.get_backend().supports_defer:
+        job = job.using(run_after=timezone.now() + RETRY_DELAYS[attempt])
+    job.enqueue(*args, attempt + 1)
+    return "retrying"
+
+
+@task()
+def send_text(phone: str, message: str, attempt: int = 0) -> str:
+    """A text composed when it was queued (bookings.notifications.queue_text)."""
+    try:
+        sms.send(phone, message)
+    except Exception:
+        return _retry(send_text, (phone, message), attempt, "booking text")
+    return "sent"
+
+
 @task()
 def send_booking_notice(booking_id: int, kind: str, attempt: int = 0) -> str:
     from bookings.models import Booking
@@ -70,17 +92,8 @@ def send_booking_notice(booking_id: int, kind: str, attempt: int = 0) -> str:
     try:
         sms.send(booking.resident.phone, text(booking, kind))
     except Exception:
-        if attempt >= len(RETRY_DELAYS):
-            logger.exception(
-                "booking %s: %s notice not sent after %s tries", booking_id, kind, attempt + 1
-            )
-            return "failed"
-        logger.warning("booking %s: %s notice failed, retrying", booking_id, kind, exc_info=True)
-        job = send_booking_notice
-        if job.get_backend().supports_defer:
-            job = job.using(run_after=timezone.now() + RETRY_DELAYS[attempt])
-        job.enqueue(booking_id, kind, attempt + 1)
-        return "retrying"
+        what = f"booking {booking_id}: {kind} notice"
+        return _retry(send_booking_notice, (booking_id, kind), attempt, what)
     if kind == "reminder":
         Booking.objects.filter(pk=booking_id).update(reminded_at=timezone.now())
     return "sent"

@@ -128,7 +128,12 @@ def create_room(request: HttpRequest, venue_id: Id, payload: RoomIn):
 @router.patch("/rooms/{room_id}", response=RoomOut)
 def update_room(request: HttpRequest, room_id: Id, payload: RoomPatch):
     room = selectors.room_get(room_id=room_id)
-    room = services.room_update(user=request.user, room=room, **payload.dict(exclude_unset=True))
+    changes = payload.dict(exclude_unset=True)
+    on_conflict = changes.pop("on_conflict", "ask")
+    message = changes.pop("cancel_message", "")
+    room = services.room_update(
+        user=request.user, room=room, on_conflict=on_conflict, message=message, **changes
+    )
     return presenters.room_payload(room)
 
 

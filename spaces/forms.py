@@ -100,25 +100,6 @@ class VenueForm(PageFormMixin, forms.ModelForm):
         ]
 
 
-class RoomForm(PageFormMixin, forms.Form):
-    name = forms.CharField(label=gettext_lazy("名称"), max_length=80)
-    capacity = forms.IntegerField(label=gettext_lazy("容纳人数"), min_value=1, max_value=10000)
-    description = forms.CharField(
-        label=gettext_lazy("简介"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    amenities = forms.CharField(
-        label=gettext_lazy("设施"),
-        required=False,
-        help_text=gettext_lazy("用顿号或逗号分隔，例如：投影仪、茶具、空调"),
-    )
-    is_bookable = forms.BooleanField(label=gettext_lazy("可预约"), required=False, initial=True)
-    order = forms.IntegerField(label=gettext_lazy("排序"), min_value=0, max_value=1000, initial=0)
-
-    def clean_amenities(self) -> list[str]:
-        raw = self.cleaned_data.get("amenities", "")
-        return [a.strip() for a in re.split(r"[,，、;；]", raw) if a.strip()]
-
-
 DAY_LABELS = [
     gettext_lazy("星期一"),
     gettext_lazy("星期二"),
@@ -172,13 +153,19 @@ class ImpactChoiceMixin:
         if "event" in kinds:
             self.affected_heading = _("受影响的预约和活动")
             choices = [("keep", _("全部保留（作为例外）")), ("cancel", _("全部取消并通知居民"))]
+            help_text = _(
+                "取消时，这段说明会短信发给预约的居民，并作为活动的取消原因显示在活动页面上；"
+                "留空则说明场馆调整了安排。"
+            )
         else:
             self.affected_heading = _("受影响的预约")
             choices = [
                 ("keep", _("保留这些预约（作为例外）")),
                 ("cancel", _("取消这些预约并通知居民")),
             ]
+            help_text = _("取消时，这段说明会短信发给预约的居民；留空则说明场馆调整了安排。")
         self.fields["on_conflict"].choices = choices
+        self.fields["cancel_message"].help_text = help_text
 
     def impact_params(self) -> dict:
         """``on_conflict`` and ``message`` for the service: "ask" until a choice is made."""
@@ -187,6 +174,30 @@ class ImpactChoiceMixin:
             "on_conflict": data.get("on_conflict") or "ask",
             "message": data.get("cancel_message") or "",
         }
+
+
+class RoomForm(ImpactChoiceMixin, PageFormMixin, forms.Form):
+    name = forms.CharField(label=gettext_lazy("名称"), max_length=80)
+    capacity = forms.IntegerField(label=gettext_lazy("容纳人数"), min_value=1, max_value=10000)
+    description = forms.CharField(
+        label=gettext_lazy("简介"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    amenities = forms.CharField(
+        label=gettext_lazy("设施"),
+        required=False,
+        help_text=gettext_lazy("用顿号或逗号分隔，例如：投影仪、茶具、空调"),
+    )
+    is_bookable = forms.BooleanField(label=gettext_lazy("可预约"), required=False, initial=True)
+    order = forms.IntegerField(label=gettext_lazy("排序"), min_value=0, max_value=1000, initial=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Turning bookings off asks about the bookings to come (spaces.impact RoomChange).
+        self.keep_impact_choice()
+
+    def clean_amenities(self) -> list[str]:
+        raw = self.cleaned_data.get("amenities", "")
+        return [a.strip() for a in re.split(r"[,，、;；]", raw) if a.strip()]
 
 
 class WeeklyHoursForm(ImpactChoiceMixin, PageFormMixin, forms.Form):

@@ -190,18 +190,33 @@ def room_edit(request, venue, room):
             )
         except ImpactConflict as exc:
             # Events to come in this room: ask first, in the delete section of the page.
-            return page(delete_message=exc.message, delete_affected=exc.items)
+            return page(
+                delete_message=exc.message,
+                delete_affected=exc.items,
+                delete_kinds={item.kind for item in exc.items},
+            )
         # The room's page is gone: the confirmation waits on the list of rooms.
         messages.success(request, _("功能室已删除。"))
         return redirect("spaces:operate-rooms", venue_id=venue.pk)
 
     form = RoomForm(request.POST or None, initial=_room_initial(room))
     if request.method == "POST" and form.is_valid():
+        changes = {
+            k: v for k, v in form.cleaned_data.items() if k not in ("on_conflict", "cancel_message")
+        }
         try:
-            services.room_update(user=request.user, room=room, **form.cleaned_data)
+            # Turning bookings off with bookings to come asks first (keep / cancel).
+            affected = _settle(
+                form,
+                lambda **impact: services.room_update(
+                    user=request.user, room=room, **changes, **impact
+                ),
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
+            if affected:
+                return page(form, affected=affected)
             return saved(
                 request,
                 _("功能室已保存。"),
@@ -324,7 +339,12 @@ def exceptions(request, venue):
                 message=request.POST.get("cancel_message", ""),
             )
         except ImpactConflict as exc:
-            return page(delete_row=row, delete_message=exc.message, delete_affected=exc.items)
+            return page(
+                delete_row=row,
+                delete_message=exc.message,
+                delete_affected=exc.items,
+                delete_kinds={item.kind for item in exc.items},
+            )
         return saved(request, _("已删除该日期的调整。"), url=url, render=page)
     form = ExceptionForm(request.POST or None, rooms=rooms)
     if request.method == "POST" and form.is_valid():

@@ -146,6 +146,13 @@ class RoomPatch(Schema):
     amenities: list[str] = None
     is_bookable: bool = None
     order: int = Field(None, ge=0, le=1000)
+    on_conflict: Literal["ask", "keep", "cancel"] = Field(
+        "ask",
+        description='Turning is_bookable off when bookings are to come: "ask" answers 409 '
+        'room_affects_bookings listing them under "affected"; "keep" keeps them; "cancel" '
+        "cancels them and tells residents cancel_message.",
+    )
+    cancel_message: str = Field("", max_length=200)
 
 
 OnConflict = Literal["ask", "keep", "cancel"]

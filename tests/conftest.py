@@ -25,6 +25,18 @@ def tasks_run_at_once():
         yield
 
 
+@pytest.fixture(autouse=True)
+def personal_data_sections():
+    """Tests may register stand-in sections ("bookings", "ratings") and unregister them;
+    every test starts from the sections the apps registered."""
+    from accounts import personal_data
+
+    registered = dict(personal_data._sections)
+    yield
+    personal_data._sections.clear()
+    personal_data._sections.update(registered)
+
+
 @pytest.fixture
 def venue(db):
     return VenueFactory(name="五福茶馆")

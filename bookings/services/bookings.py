@@ -50,12 +50,15 @@ def timeline_around(room: Room, starts_at: dt.datetime, ends_at: dt.datetime):
 
 
 def record_lapsed(
-    *, room_ids=None, venue=None, now: dt.datetime, overlapping=None
+    *, room_ids=None, venue=None, ids=None, now: dt.datetime, overlapping=None
 ) -> list[Booking]:
     """Write down the no-shows and lapsed requests that are already true at ``now``
-    (bookings.states) in the given rooms or venue (and, with ``overlapping`` = (start,
-    end), only those over that time); returns the no-shows recorded."""
+    (bookings.states) in the given rooms, venue or bookings (``ids``, a batch), and with
+    ``overlapping`` = (start, end) only those over that time; returns the no-shows
+    recorded. The caller holds the venue lock."""
     qs = Booking.objects.filter(lapsed_q(now))
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     if room_ids is not None:
         qs = qs.filter(room_id__in=room_ids)
     if overlapping is not None:

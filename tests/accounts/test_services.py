@@ -554,7 +554,8 @@ def test_the_export_collects_every_registered_section(now, holds_bookings, sms_c
     assert data["format"] == "linli-personal-data"
     assert data["exported_at"] == T0
     assert data["privacy_policy_version"] == PRIVACY_POLICY_VERSION
-    # accounts first, then every app in the order it registered (scenes, then this stand-in).
+    # accounts first, then every app in the order it registered (scenes, then bookings:
+    # this stand-in in the real section's place, check-ins and ratings).
     assert list(data["sections"]) == [
         "account",
         "event_registrations",
@@ -563,6 +564,8 @@ def test_the_export_collects_every_registered_section(now, holds_bookings, sms_c
         "group_invitations_sent",
         "group_invitations_received",
         "bookings",
+        "check_ins",
+        "ratings",
     ]
     account = data["sections"]["account"]
     assert (account["phone"], account["display_name"]) == (PHONE, "张阿姨")
