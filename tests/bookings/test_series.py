@@ -3,9 +3,11 @@ cancel one date or all that remain. The clock is frozen on Monday 2026-09-14 08:
 Shanghai, two weeks before the National Day break (2026-10-01..10-07)."""
 
 import datetime as dt
+import json
 
 import pytest
 import time_machine
+from django.test import Client
 
 from bookings.models import Booking, BookingSeries, Status
 from bookings.selectors.series import series_get
@@ -252,3 +254,106 @@ def test_who_sees_and_cancels_a_series(
         series_cancel(user=operator, series=series)
     assert exc.value.code == "required"  # an operator says why
     assert len(series_cancel(user=operator, series=series, reason="场馆检修")) == 4
+
+
+# --- the API ---------------------------------------------------------------------------
+
+
+def body(group, room, **overrides):
+    values = {
+        "group": group.pk,
+        "room": room.pk,
+        "weekdays": [1, 3],
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "first_date": "2026-09-15",
+        "weeks": 4,
+        "people": 8,
+        "purpose": "合唱排练",
+    }
+    return {**values, **overrides}
+
+
+def post(client, url, data):
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+def test_preview_lists_every_date_and_writes_nothing(september, scenes, owner_client, group, room):
+    response = post(owner_client, "/api/series/preview", body(group, room))
+    assert response.status_code == 200, response.content
+    dates = response.json()["dates"]
+    assert [(d["date"], d["code"]) for d in dates] == [
+        ("2026-09-15", ""),
+        ("2026-09-17", ""),
+        ("2026-09-22", ""),
+        ("2026-09-24", ""),
+        ("2026-09-29", "too_far_ahead"),
+        ("2026-10-01", "holiday_break"),
+        ("2026-10-06", "holiday_break"),
+        ("2026-10-08", "too_far_ahead"),
+    ]
+    assert dates[0]["starts_at"] == "2026-09-15T10:00:00+08:00"
+    assert dates[0]["bookable"] is True and dates[5]["bookable"] is False
+    assert not Booking.objects.exists()
+
+
+def test_create_read_and_cancel(september, scenes, owner_client, other_client, group, room):
+    response = post(owner_client, "/api/series", body(group, room))
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert [b["date"] for b in data["bookings"]] == [
+        "2026-09-15",
+        "2026-09-17",
+        "2026-09-22",
+        "2026-09-24",
+    ]
+    assert {b["status"] for b in data["bookings"]} == {"confirmed"}
+    assert data["skipped"][1] == {
+        "date": "2026-10-01",
+        "code": "holiday_break",
+        "message": "国庆节假期（10月1日至10月7日），本周暂停。",
+    }
+    url = f"/api/series/{data['id']}"
+    assert owner_client.get(url).json() == data
+
+    response = other_client.get(url)
+    assert response.status_code == 404
+    assert response.json() == {
+        "code": "series_not_found",
+        "message": "找不到这个预约系列。",
+        "fields": {},
+    }
+    assert post(other_client, url + "/cancel", {}).status_code == 404
+
+    response = post(owner_client, url + "/cancel", {})
+    assert response.status_code == 200
+    assert len(response.json()["cancelled"]) == 4
+    assert set(Booking.objects.values_list("status", flat=True)) == {Status.CANCELLED}
+    response = post(owner_client, url + "/cancel", {})
+    assert response.status_code == 422
+    assert response.json()["code"] == "nothing_to_cancel"
+
+
+def test_errors(september, scenes, owner_client, other_client, group, room):
+    response = post(other_client, "/api/series", body(group, room))
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_group_leader"
+
+    response = post(owner_client, "/api/series/preview", body(group, room, weeks=27))
+    assert response.status_code == 422
+    assert response.json() == {
+        "code": "series_too_long",
+        "message": "重复周数须在 1 到 26 之间。",
+        "fields": {"weeks": ["重复周数须在 1 到 26 之间。"]},
+    }
+    response = post(
+        owner_client, "/api/series", body(group, room, first_date="2026-10-01", weeks=1)
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "nothing_bookable"
+    assert not BookingSeries.objects.exists()
+
+    response = Client().post(
+        "/api/series/preview", json.dumps(body(group, room)), content_type="application/json"
+    )
+    assert response.status_code == 401
