@@ -39,3 +39,8 @@ def series_get(*, user, public_id: str) -> BookingSeries:
 
 def series_bookings(series: BookingSeries):
     return series.bookings.select_related("venue", "room").order_by("starts_at", "pk")
+
+
+def series_of_group(*, group):
+    """The group's series, the latest first (for its leaders)."""
+    return BookingSeries.objects.filter(group=group).select_related("venue", "room")

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 
 import pytest
-import time_machine
 from django.test import Client
 
 from bookings.models import Booking, BookingSeries, Status
@@ -14,31 +13,14 @@ from bookings.selectors.series import series_get
 from bookings.services.bookings import booking_cancel, booking_create
 from bookings.services.series import series_cancel, series_create, series_preview
 from linli.errors import DomainError, NotFound, PermissionDenied
-from scenes.models import Group, GroupMembership, GroupVenueApproval
+from scenes.models import GroupMembership, GroupVenueApproval
 from spaces.models import OpeningException
 from tests.bookings.conftest import SH
 from tests.factories import ResidentFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = dt.datetime(2026, 9, 14, 8, 0, tzinfo=SH)
 TUE, THU = 1, 3
-
-
-@pytest.fixture
-def september():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def group(owner, venue):
-    group = Group.objects.create(name="五福合唱团", created_by=owner)
-    GroupMembership.objects.create(group=group, user=owner, role=GroupMembership.Role.LEADER)
-    GroupVenueApproval.objects.create(
-        group=group, venue=venue, status=GroupVenueApproval.Status.APPROVED
-    )
-    return group
 
 
 def inputs(**overrides):
@@ -58,10 +40,10 @@ def codes(plan):
     return [(d.date.isoformat(), d.code) for d in plan.dates]
 
 
-def test_a_series_across_a_holiday_break(september, scenes, owner, group, venue, room):
+def test_a_series_across_a_holiday_break(september, scenes, owner, choir, venue, room):
     OpeningException.objects.create(venue=venue, date=dt.date(2026, 9, 24), reason="检修")
 
-    plan = series_preview(user=owner, group=group, room=room, **inputs())
+    plan = series_preview(user=owner, group=choir, room=room, **inputs())
 
     assert codes(plan) == [
         ("2026-09-15", ""),
@@ -77,7 +59,7 @@ def test_a_series_across_a_holiday_break(september, scenes, owner, group, venue,
     assert plan.dates[5].message == "国庆节假期（10月1日至10月7日），本周暂停。"
     assert plan.provisional == []
 
-    series = series_create(user=owner, group=group, room=room, **inputs())
+    series = series_create(user=owner, group=choir, room=room, **inputs())
 
     series.refresh_from_db()
     assert [s["date"] for s in series.skipped] == [
@@ -96,18 +78,18 @@ def test_a_series_across_a_holiday_break(september, scenes, owner, group, venue,
     ]
     booked = Booking.objects.filter(series=series).order_by("starts_at")
     assert [b.local_date.isoformat() for b in booked] == ["2026-09-15", "2026-09-17", "2026-09-22"]
-    assert {b.group_id for b in booked} == {group.pk}
+    assert {b.group_id for b in booked} == {choir.pk}
     assert {b.status for b in booked} == {Status.CONFIRMED}
     assert series.weekdays == 0b1010 and series.first_date == dt.date(2026, 9, 15)
 
 
-def test_a_longer_window_books_both_sides_of_the_break(september, scenes, owner, group, room):
+def test_a_longer_window_books_both_sides_of_the_break(september, scenes, owner, choir, room):
     public, _commercial = scenes
     public.max_days_ahead = 60
     public.save()
     plan = series_preview(
         user=owner,
-        group=group,
+        group=choir,
         room=room,
         **inputs(
             weekdays=[THU], first_date=dt.date(2026, 9, 17), weeks=None, until=dt.date(2026, 10, 15)
@@ -122,19 +104,19 @@ def test_a_longer_window_books_both_sides_of_the_break(september, scenes, owner,
     ]
 
 
-def test_a_year_not_announced_says_so(september, scenes, owner, group, room):
+def test_a_year_not_announced_says_so(september, scenes, owner, choir, room):
     public, _commercial = scenes
     public.max_days_ahead = 365
     public.save()
     plan = series_preview(
-        user=owner, group=group, room=room, **inputs(first_date=dt.date(2026, 12, 29), weeks=2)
+        user=owner, group=choir, room=room, **inputs(first_date=dt.date(2026, 12, 29), weeks=2)
     )
     assert plan.provisional == ["2027年安排尚未公布，以下按法定节日暂定。"]
     assert ("2027-01-01", "") not in codes(plan)  # a Friday: not a chosen weekday anyway
 
 
 def test_taken_dates_are_skipped_and_checked_again_at_create(
-    september, scenes, owner, other_resident, group, room
+    september, scenes, owner, other_resident, choir, room
 ):
     booking_create(
         user=other_resident,
@@ -144,7 +126,7 @@ def test_taken_dates_are_skipped_and_checked_again_at_create(
         people=2,
         purpose="下棋",
     )
-    plan = series_preview(user=owner, group=group, room=room, **inputs())
+    plan = series_preview(user=owner, group=choir, room=room, **inputs())
     assert codes(plan)[:3] == [("2026-09-15", ""), ("2026-09-17", "overlap"), ("2026-09-22", "")]
     assert plan.dates[1].message == "这个时段已有人预约。"
 
@@ -157,7 +139,7 @@ def test_taken_dates_are_skipped_and_checked_again_at_create(
         people=2,
         purpose="下棋",
     )
-    series = series_create(user=owner, group=group, room=room, **inputs())
+    series = series_create(user=owner, group=choir, room=room, **inputs())
     assert [b.local_date.isoformat() for b in series.bookings.all()] == [
         "2026-09-15",
         "2026-09-24",
@@ -168,14 +150,14 @@ def test_taken_dates_are_skipped_and_checked_again_at_create(
     ]
 
 
-def test_only_a_leader_of_an_approved_group(september, scenes, owner, other_resident, group, room):
+def test_only_a_leader_of_an_approved_group(september, scenes, owner, other_resident, choir, room):
     with pytest.raises(PermissionDenied) as exc:
-        series_preview(user=other_resident, group=group, room=room, **inputs())
+        series_preview(user=other_resident, group=choir, room=room, **inputs())
     assert exc.value.code == "not_group_leader"
 
-    GroupVenueApproval.objects.filter(group=group).update(status="pending")
+    GroupVenueApproval.objects.filter(group=choir).update(status="pending")
     with pytest.raises(DomainError) as exc:
-        series_create(user=owner, group=group, room=room, **inputs())
+        series_create(user=owner, group=choir, room=room, **inputs())
     assert exc.value.code == "group_not_approved"
     assert exc.value.status == 422
     assert not BookingSeries.objects.exists()
@@ -194,30 +176,30 @@ def test_only_a_leader_of_an_approved_group(september, scenes, owner, other_resi
         ({"people": 0}, "invalid", "people"),
     ],
 )
-def test_bad_input_has_a_code(september, scenes, owner, group, room, overrides, code, field):
+def test_bad_input_has_a_code(september, scenes, owner, choir, room, overrides, code, field):
     with pytest.raises(DomainError) as exc:
-        series_preview(user=owner, group=group, room=room, **inputs(**overrides))
+        series_preview(user=owner, group=choir, room=room, **inputs(**overrides))
     assert exc.value.code == code
     assert field in exc.value.fields
 
 
-def test_26_weeks_is_the_most(september, scenes, owner, group, room):
-    plan = series_preview(user=owner, group=group, room=room, **inputs(weeks=26))
+def test_26_weeks_is_the_most(september, scenes, owner, choir, room):
+    plan = series_preview(user=owner, group=choir, room=room, **inputs(weeks=26))
     assert len(plan.dates) == 52
     assert plan.last_date == dt.date(2027, 3, 15)
 
 
-def test_nothing_bookable_writes_nothing(september, scenes, owner, group, room):
+def test_nothing_bookable_writes_nothing(september, scenes, owner, choir, room):
     with pytest.raises(DomainError) as exc:
         series_create(
-            user=owner, group=group, room=room, **inputs(first_date=dt.date(2026, 10, 1), weeks=1)
+            user=owner, group=choir, room=room, **inputs(first_date=dt.date(2026, 10, 1), weeks=1)
         )
     assert exc.value.code == "nothing_bookable"
     assert not BookingSeries.objects.exists() and not Booking.objects.exists()
 
 
-def test_cancel_one_date_then_all_that_remain(september, scenes, owner, group, room):
-    series = series_create(user=owner, group=group, room=room, **inputs())
+def test_cancel_one_date_then_all_that_remain(september, scenes, owner, choir, room):
+    series = series_create(user=owner, group=choir, room=room, **inputs())
     first, second, third, fourth = series.bookings.order_by("starts_at")
     booking_cancel(user=owner, booking=second)
 
@@ -238,11 +220,11 @@ def test_cancel_one_date_then_all_that_remain(september, scenes, owner, group, r
 
 
 def test_who_sees_and_cancels_a_series(
-    september, scenes, owner, other_resident, operator, group, room
+    september, scenes, owner, other_resident, operator, choir, room
 ):
-    series = series_create(user=owner, group=group, room=room, **inputs())
+    series = series_create(user=owner, group=choir, room=room, **inputs())
     co_leader = ResidentFactory()
-    GroupMembership.objects.create(group=group, user=co_leader, role=GroupMembership.Role.LEADER)
+    GroupMembership.objects.create(group=choir, user=co_leader, role=GroupMembership.Role.LEADER)
     for user in (owner, co_leader, operator):
         assert series_get(user=user, public_id=series.public_id) == series
     with pytest.raises(NotFound) as exc:
@@ -259,9 +241,9 @@ def test_who_sees_and_cancels_a_series(
 # --- the API ---------------------------------------------------------------------------
 
 
-def body(group, room, **overrides):
+def body(choir, room, **overrides):
     values = {
-        "group": group.pk,
+        "group": choir.pk,
         "room": room.pk,
         "weekdays": [1, 3],
         "start_time": "10:00",
@@ -278,8 +260,8 @@ def post(client, url, data):
     return client.post(url, json.dumps(data), content_type="application/json")
 
 
-def test_preview_lists_every_date_and_writes_nothing(september, scenes, owner_client, group, room):
-    response = post(owner_client, "/api/series/preview", body(group, room))
+def test_preview_lists_every_date_and_writes_nothing(september, scenes, owner_client, choir, room):
+    response = post(owner_client, "/api/series/preview", body(choir, room))
     assert response.status_code == 200, response.content
     dates = response.json()["dates"]
     assert [(d["date"], d["code"]) for d in dates] == [
@@ -297,8 +279,8 @@ def test_preview_lists_every_date_and_writes_nothing(september, scenes, owner_cl
     assert not Booking.objects.exists()
 
 
-def test_create_read_and_cancel(september, scenes, owner_client, other_client, group, room):
-    response = post(owner_client, "/api/series", body(group, room))
+def test_create_read_and_cancel(september, scenes, owner_client, other_client, choir, room):
+    response = post(owner_client, "/api/series", body(choir, room))
     assert response.status_code == 201, response.content
     data = response.json()
     assert [b["date"] for b in data["bookings"]] == [
@@ -334,12 +316,12 @@ def test_create_read_and_cancel(september, scenes, owner_client, other_client, g
     assert response.json()["code"] == "nothing_to_cancel"
 
 
-def test_errors(september, scenes, owner_client, other_client, group, room):
-    response = post(other_client, "/api/series", body(group, room))
+def test_errors(september, scenes, owner_client, other_client, choir, room):
+    response = post(other_client, "/api/series", body(choir, room))
     assert response.status_code == 403
     assert response.json()["code"] == "not_group_leader"
 
-    response = post(owner_client, "/api/series/preview", body(group, room, weeks=27))
+    response = post(owner_client, "/api/series/preview", body(choir, room, weeks=27))
     assert response.status_code == 422
     assert response.json() == {
         "code": "series_too_long",
@@ -347,13 +329,13 @@ def test_errors(september, scenes, owner_client, other_client, group, room):
         "fields": {"weeks": ["重复周数须在 1 到 26 之间。"]},
     }
     response = post(
-        owner_client, "/api/series", body(group, room, first_date="2026-10-01", weeks=1)
+        owner_client, "/api/series", body(choir, room, first_date="2026-10-01", weeks=1)
     )
     assert response.status_code == 422
     assert response.json()["code"] == "nothing_bookable"
     assert not BookingSeries.objects.exists()
 
     response = Client().post(
-        "/api/series/preview", json.dumps(body(group, room)), content_type="application/json"
+        "/api/series/preview", json.dumps(body(choir, room)), content_type="application/json"
     )
     assert response.status_code == 401
