@@ -339,3 +339,21 @@ def test_errors(september, scenes, owner_client, other_client, choir, room):
         "/api/series/preview", json.dumps(body(choir, room)), content_type="application/json"
     )
     assert response.status_code == 401
+
+
+def test_a_series_does_not_text_once_per_date(
+    september, scenes, owner, choir, room, sms_outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        series_create(user=owner, group=choir, room=room, **inputs())
+    assert sms_outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_create(
+            user=owner,
+            room=room,
+            starts_at=dt.datetime(2026, 9, 16, 10, tzinfo=SH),
+            ends_at=dt.datetime(2026, 9, 16, 11, tzinfo=SH),
+            people=2,
+            purpose="下棋",
+        )
+    assert len(sms_outbox) == 1
