@@ -191,29 +191,37 @@ def series_payload(series: BookingSeries) -> dict:
 
 @router.post("/series/preview", response=SeriesPlanOut, auth=resident_auth)
 def preview(request: HttpRequest, payload: SeriesIn):
-    """Every date of the series: bookable, or skipped with a code and a message. Writes
-    nothing."""
+    """Every date of the series: bookable, or skipped with a code and a message
+    (`holiday_break`, `closed`, `too_far_ahead`, `overlap`, `past`, `notice`, `off_grid`,
+    `too_long`, `too_many_people`, ...). Writes nothing. Errors: 403 `not_group_leader`;
+    422 `group_not_approved`, `room_not_bookable`, `weeks_or_until`, `series_too_long`
+    (more than 26 weeks), `invalid_range`, `end_before_start`, `required`, `too_long`;
+    404 `group_not_found`, `room_not_found`."""
     return plan_payload(series_preview(**_inputs(request, payload)))
 
 
 @router.post("/series", response={201: SeriesOut}, auth=resident_auth)
 def create(request: HttpRequest, payload: SeriesIn):
-    """Book every bookable date (checked again now); the dates that could not be booked
-    are listed in `skipped` with their reasons."""
+    """Book every bookable date (checked again now, under the venue lock); the dates that
+    could not be booked are listed in `skipped` with their reasons. Errors as for the
+    preview, and 422 `nothing_bookable` when no date can be booked (nothing is written)."""
     series = series_create(**_inputs(request, payload))
     return Status(201, series_payload(series))
 
 
 @router.get("/series/{series_id}", response=SeriesOut)
 def get_series(request: HttpRequest, series_id: str):
-    """The organiser, the group's leaders and the venue's operators; 404 for anyone else."""
+    """The organiser, the group's leaders and the venue's operators; anyone else gets 404
+    `series_not_found`, as for an id that does not exist."""
     return series_payload(series_get(user=request.user, public_id=series_id))
 
 
 @router.post("/series/{series_id}/cancel", response=SeriesCancelOut)
 def cancel_series(request: HttpRequest, series_id: str, payload: SeriesCancelIn):
     """Cancel every booking of the series that has not started (the organiser before each
-    one's deadline; an operator with a reason)."""
+    one's deadline; an operator with a reason). One date is cancelled as any booking is.
+    Errors: 404 `series_not_found`; 403 `forbidden` (a leader who is not the organiser);
+    422 `nothing_to_cancel`, `required` (an operator's reason)."""
     series = series_get(user=request.user, public_id=series_id)
     cancelled = series_cancel(user=request.user, series=series, reason=payload.reason)
     return {"cancelled": [b.public_id for b in cancelled]}

@@ -45,6 +45,7 @@ from scenes.resolution import room_timeline
 from scenes.selectors.groups import group_can_book_at
 from scenes.services.group_invitations import require_resident
 from spaces import calendar
+from spaces.hours.compute import date_out_of_range
 from spaces.locks import venue_lock
 from spaces.models import Room
 from spaces.permissions import venue_can_operate
@@ -163,6 +164,9 @@ def _check_input(
     if codes:
         first = next(iter(fields.values()))[0]
         raise DomainError(first, code=codes[0], fields=fields)
+    # The timeline reads a day past the last date; the calendar stops at MAX_DATE.
+    if first_date - ONE_DAY < calendar.MIN_DATE or last + 2 * ONE_DAY > calendar.MAX_DATE:
+        raise date_out_of_range()
     return days, last, purpose
 
 

@@ -357,3 +357,11 @@ def test_a_series_does_not_text_once_per_date(
             purpose="下棋",
         )
     assert len(sms_outbox) == 1
+
+
+def test_dates_past_the_calendar_are_refused(september, scenes, owner, choir, room):
+    with pytest.raises(DomainError) as exc:
+        series_preview(
+            user=owner, group=choir, room=room, **inputs(first_date=dt.date(9990, 12, 20))
+        )
+    assert exc.value.code == "date_out_of_range"
