@@ -27,7 +27,12 @@ def queue(booking, kind: str) -> None:
 
     assert kind in KINDS, kind
     booking_id = booking.pk
-    transaction.on_commit(lambda: tasks.enqueue_notice(booking_id, kind))
+    # A group's series books up to 26 weeks of dates at once and the organiser has just
+    # seen them all on the page: one text per date would flood their phone. Each date
+    # still gets its reminder; an operator's later approval of one is still texted.
+    series_booked = booking.series_id is not None and booking.decided_at is None
+    if not (kind == "confirmed" and series_booked):
+        transaction.on_commit(lambda: tasks.enqueue_notice(booking_id, kind))
     if kind == "confirmed":
         at = reminder_at(booking)
         if at is not None:

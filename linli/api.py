@@ -92,6 +92,7 @@ def health(request: HttpRequest) -> dict:
 def _mount() -> None:
     from accounts.api import router as accounts_router
     from bookings.api import router as bookings_router
+    from bookings.series_api import router as series_router
     from scenes.api import router as scenes_router
     from scenes.events_api import router as events_router
     from spaces.api import router as spaces_router
@@ -101,6 +102,7 @@ def _mount() -> None:
     api.add_router("", scenes_router)
     api.add_router("", events_router)
     api.add_router("", bookings_router)
+    api.add_router("", series_router)
 
 
 _mount()

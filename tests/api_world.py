@@ -19,6 +19,7 @@ from PIL import Image
 
 from accounts.phone import mask_phone
 from accounts.tokens import api_token_create
+from bookings.models import BookingSeries
 from scenes.models import Event, Group, GroupInvitation, GroupMembership, GroupVenueApproval
 from scenes.services.group_invitations import invite_phone_hash
 from spaces.models import Photo
@@ -43,6 +44,7 @@ class World:
     approval: object
     photo: object
     invitation: object  # to the resident's own number
+    series: object  # the group's weekly booking series, organised by the resident
     # The same kinds of object at a venue our operator does not run.
     foreign: dict
     # Authorization headers per caller: anonymous, resident, operator.
@@ -64,6 +66,8 @@ class World:
             "approval_id": [self.approval.pk, self.foreign["approval"].pk],
             "photo_id": [self.photo.pk, self.foreign["photo"].pk],
             "invitation_id": [self.invitation.pk, self.foreign["invitation"].pk],
+            "series_id": [self.series.public_id, self.foreign["series"].public_id],
+            "group": [self.group.pk],
         }
 
 
@@ -105,6 +109,23 @@ def _invitation(group, phone: str, *, invited_by) -> GroupInvitation:
     )
 
 
+def _series(group, room, organiser) -> BookingSeries:
+    first = timezone.localdate() + dt.timedelta(days=7)
+    return BookingSeries.objects.create(
+        venue=room.venue,
+        room=room,
+        group=group,
+        organiser=organiser,
+        weekdays=1 << first.weekday(),
+        start_time=dt.time(10),
+        end_time=dt.time(11),
+        first_date=first,
+        last_date=first,
+        people=5,
+        purpose="合唱排练",
+    )
+
+
 def build_world() -> World:
     # Unusable passwords: hashing one costs more than the rest of the world together.
     operator = UserFactory(username="world-operator", is_staff=True, password=None)
@@ -125,7 +146,16 @@ def build_world() -> World:
     # The other leader invites our resident; our resident invites a number that is not theirs.
     invitation = _invitation(foreign["group"], resident.phone, invited_by=other)
     foreign["invitation"] = _invitation(group, "13700000103", invited_by=resident)
-    world = World(group=group, approval=approval, invitation=invitation, foreign=foreign, **ours)
+    series = _series(group, ours["room"], resident)
+    foreign["series"] = _series(foreign["group"], foreign["room"], other)
+    world = World(
+        group=group,
+        approval=approval,
+        invitation=invitation,
+        series=series,
+        foreign=foreign,
+        **ours,
+    )
     world.headers = {
         "anonymous": {},
         "resident": {"Authorization": f"Bearer {api_token_create(user=resident)[1]}"},

@@ -38,7 +38,11 @@ NOT_FOUND = {
     "approval_id": ("approval_not_found", "找不到该审核申请。"),
     "photo_id": ("photo_not_found", "找不到该照片。"),
     "invitation_id": ("invitation_not_found", "找不到该邀请，可能已过期或已处理。"),
+    "series_id": ("series_not_found", "找不到这个预约系列。"),
 }
+# Unguessable public ids (strings): any text may name one, so nothing is malformed, only
+# missing.
+PUBLIC_IDS = {"series_id"}
 FORBIDDEN = 403
 
 
@@ -127,6 +131,11 @@ OPERATIONS = {
     "POST /api/group-approvals/{approval_id}/decide": Op(
         "operator", FORBIDDEN, lambda w, f: {"approve": True}
     ),
+    # Another group's series is not found: it never says it exists.
+    "GET /api/series/{series_id}": Op("resident", 404, code="series_not_found"),
+    "POST /api/series/{series_id}/cancel": Op(
+        "resident", 404, lambda w, f: {}, code="series_not_found"
+    ),
 }
 
 
@@ -177,9 +186,9 @@ def _query(values: dict) -> str:
     return "?" + urlencode(values) if values else ""
 
 
-def _ids(world: World, *, foreign: bool) -> dict[str, int]:
+def _ids(world: World, *, foreign: bool) -> dict[str, object]:
     source = world.foreign if foreign else vars(world)
-    return {
+    return {"series_id": source["series"].public_id} | {
         name: source[name.removesuffix("_id")].pk
         for name in (
             "venue_id",
@@ -204,6 +213,8 @@ def test_it_handles_missing_foreign_and_malformed_ids(world, label):
         code, message = NOT_FOUND[name]
         assert response.status_code == 404, (name, response.content)
         assert response.json() == {"code": code, "message": message, "fields": {}}, name
+        if name in PUBLIC_IDS:
+            continue
 
         for bad, problem in (("abc", "请输入整数。"), (0, "数值太小。"), (2**63, "数值太大。")):
             response = call(world, label, {**ours, name: bad})

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from bookings.models import Booking, BookingSeries, Status
 from scenes.models import Event, EventSeries, Group, GroupInvitation, GroupMembership
 from scenes.services.group_invitations import group_invite, invite_phone_hash
 from tests.factories import (
@@ -69,6 +70,8 @@ class World:
     group: object
     invitation: object
     other_invitation: object
+    series: object  # the group's weekly booking series, with one booking
+    series_booking: object
     clients: dict
 
 
@@ -101,6 +104,7 @@ def world(db):
     group_invite(user=leader, group=group, phones=[stranger.phone, "13700000099"])
     invitation = GroupInvitation.objects.get(phone_hash=invite_phone_hash(stranger.phone))
     other_invitation = GroupInvitation.objects.exclude(pk=invitation.pk).get()
+    series, series_booking = _series(group, room, leader, start)
     clients = {"anonymous": Client()}
     for name, user in {"operator": operator, "leader": leader, "stranger": stranger}.items():
         clients[name] = Client()
@@ -119,8 +123,44 @@ def world(db):
         group=group,
         invitation=invitation,
         other_invitation=other_invitation,
+        series=series,
+        series_booking=series_booking,
         clients=clients,
     )
+
+
+def _series(group, room, leader, start):
+    series = BookingSeries.objects.create(
+        venue=room.venue,
+        room=room,
+        group=group,
+        organiser=leader,
+        weekdays=1 << start.weekday(),
+        start_time=start.time(),
+        end_time=(start + dt.timedelta(hours=1)).time(),
+        first_date=start.date(),
+        last_date=start.date(),
+        people=5,
+        purpose="合唱排练",
+    )
+    booking = Booking.objects.create(
+        venue=room.venue,
+        room=room,
+        resident=leader,
+        group=group,
+        series=series,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        local_date=start.date(),
+        checkin_opens_at=start - dt.timedelta(minutes=15),
+        checkin_closes_at=start + dt.timedelta(minutes=15),
+        cancel_deadline=start - dt.timedelta(hours=1),
+        people=5,
+        purpose="合唱排练",
+        status=Status.CONFIRMED,
+        code="123456",
+    )
+    return series, booking
 
 
 def _operator_venue(method="get"):
@@ -237,6 +277,38 @@ CASES = {
         "ok_status": 302,
         "missing": lambda w: {"invitation_id": MISSING},
         "foreign": lambda w: ({"invitation_id": w.other_invitation.pk}, 404),
+    },
+    "bookings:series-new": {
+        "client": "leader",
+        "ok": lambda w: {"group_id": w.group.pk},
+        "missing": lambda w: {"group_id": MISSING},
+        "foreign": lambda w: ({"group_id": w.group.pk}, 403, "stranger"),
+    },
+    # A series is seen by its organiser, its group's leaders and the venue's operators;
+    # anyone else is told it does not exist.
+    "bookings:series-detail": {
+        "client": "leader",
+        "ok": lambda w: {"public_id": w.series.public_id},
+        "missing": lambda w: {"public_id": "no-such-series"},
+        "foreign": lambda w: ({"public_id": w.series.public_id}, 404, "stranger"),
+    },
+    "bookings:series-cancel": {
+        "client": "leader",
+        "method": "post",
+        "ok": lambda w: {"public_id": w.series.public_id},  # the confirmation step
+        "missing": lambda w: {"public_id": "no-such-series"},
+        "foreign": lambda w: ({"public_id": w.series.public_id}, 404, "stranger"),
+    },
+    "bookings:series-cancel-date": {
+        "client": "leader",
+        "method": "post",
+        "ok": lambda w: {"public_id": w.series.public_id, "booking_id": w.series_booking.public_id},
+        "missing": lambda w: {"public_id": w.series.public_id, "booking_id": "no-such-booking"},
+        "foreign": lambda w: (
+            {"public_id": w.series.public_id, "booking_id": w.series_booking.public_id},
+            404,
+            "stranger",
+        ),
     },
 }
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from scenes.models import Group, GroupMembership, GroupVenueApproval
 from tests.factories import make_scene, weekly_hours
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -33,3 +34,25 @@ def scenes(venue, room):
         venue, kind="commercial", name="夜间茶座", starts=dt.time(18), ends=dt.time(21)
     )
     return public, commercial
+
+
+# A group's weekly series (tests/bookings/test_series*.py): Monday 2026-09-14 08:00, two
+# weeks before the National Day break.
+SEPTEMBER = dt.datetime(2026, 9, 14, 8, 0, tzinfo=SH)
+
+
+@pytest.fixture
+def september():
+    with time_machine.travel(SEPTEMBER, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def choir(owner, venue):
+    """五福合唱团, led by ``owner`` and approved at ``venue``."""
+    group = Group.objects.create(name="五福合唱团", created_by=owner)
+    GroupMembership.objects.create(group=group, user=owner, role=GroupMembership.Role.LEADER)
+    GroupVenueApproval.objects.create(
+        group=group, venue=venue, status=GroupVenueApproval.Status.APPROVED
+    )
+    return group

@@ -50,6 +50,8 @@ PAGES: list[AuditPage] = [
     AuditPage("scenes:group-new", "resident", "/groups/new/"),
     AuditPage("scenes:group-join", "resident", "/groups/join/"),
     AuditPage("scenes:group-detail", "leader", "/groups/{group}/"),
+    AuditPage("bookings:series-new", "leader", "/groups/{group}/series/new/"),
+    AuditPage("bookings:series-detail", "leader", "/series/{booking_series}/"),
     AuditPage("accounts:sign-in", "anonymous", "/accounts/sign-in/"),
     AuditPage("accounts:staff-sign-in", "anonymous", "/accounts/staff/sign-in/"),
     AuditPage("accounts:consent", "newcomer", "/accounts/consent/"),
@@ -85,6 +87,8 @@ EXCLUDED: dict[str, str] = {
     "scenes:group-invite-code": "POST only; answers with the group page",
     "scenes:invitation-accept": "POST only; answers with the groups page",
     "scenes:invitation-decline": "POST only; answers with the groups page",
+    "bookings:series-cancel": "POST only; answers with the series page and its confirmation",
+    "bookings:series-cancel-date": "POST only; answers with the series page and its confirmation",
 }
 
 
@@ -104,8 +108,62 @@ def demo_values() -> dict[str, int | str]:
         "series": events.exclude(series=None).first().series_id,
         "scene": Scene.objects.filter(venue=venue).order_by("pk").first().pk,
         "group": Group.objects.order_by("pk").first().pk,
+        "booking_series": _booking_series(Group.objects.order_by("pk").first(), venue),
         "today": dt.date.today().isoformat(),
     }
+
+
+def _booking_series(group, venue) -> str:
+    """The public id of the demo group's weekly booking series; one with a booked date
+    and a skipped one is made here when the demo has none."""
+    from bookings.models import Booking, BookingSeries, Status
+
+    found = BookingSeries.objects.filter(group=group).first()
+    if found is not None:
+        return found.public_id
+    room = venue.rooms.order_by("order", "pk").first()
+    leader = group.memberships.get(role="leader").user
+    day = dt.date.today() + dt.timedelta(days=7)
+    # 06:00, before any demo booking, so the made-up one overlaps nothing.
+    start = dt.datetime.combine(day, dt.time(6), tzinfo=venue.zone)
+    series = BookingSeries.objects.create(
+        venue=venue,
+        room=room,
+        group=group,
+        organiser=leader,
+        weekdays=1 << day.weekday(),
+        start_time=dt.time(6),
+        end_time=dt.time(7),
+        first_date=day,
+        last_date=day + dt.timedelta(days=7),
+        people=8,
+        purpose="合唱排练",
+        skipped=[
+            {
+                "date": (day + dt.timedelta(days=7)).isoformat(),
+                "code": "holiday_break",
+                "message": "国庆节假期（10月1日至10月7日），本周暂停。",
+            }
+        ],
+    )
+    Booking.objects.create(
+        venue=venue,
+        room=room,
+        resident=leader,
+        group=group,
+        series=series,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        local_date=day,
+        checkin_opens_at=start - dt.timedelta(minutes=15),
+        checkin_closes_at=start + dt.timedelta(minutes=15),
+        cancel_deadline=start - dt.timedelta(hours=1),
+        people=8,
+        purpose="合唱排练",
+        status=Status.CONFIRMED,
+        code="246810",
+    )
+    return series.public_id
 
 
 def demo_user(who: str):
