@@ -28,7 +28,7 @@ class BookingForm(PageFormMixin, forms.Form):
     def __init__(self, *args, lengths=(), max_people=0, groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["minutes"].choices = list(lengths)
-        if len(lengths) == 1:
+        if lengths:  # the shortest is chosen unless they pick another
             self.fields["minutes"].initial = lengths[0][0]
         if max_people:
             # The limit itself is the service's rule (its message names the room's limit).
