@@ -94,10 +94,12 @@ def _describe(booking: Booking, now: dt.datetime) -> dict:
 @resident_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    upcoming = [_describe(b, now) for b in bookings_of(user=request.user, now=now, upcoming=True)]
-    past = [
-        {**_describe(b, now), "can_rate": False}
-        for b in bookings_of(user=request.user, now=now, upcoming=False)[:30]
+    coming = [_describe(b, now) for b in bookings_of(user=request.user, now=now, upcoming=True)]
+    live = (Status.PENDING, Status.CONFIRMED, Status.CHECKED_IN)
+    # Cancelled, rejected and missed ones are no longer "to come": they join the past.
+    upcoming = [item for item in coming if item["status"] in live]
+    past = [item for item in reversed(coming) if item["status"] not in live] + [
+        _describe(b, now) for b in bookings_of(user=request.user, now=now, upcoming=False)[:30]
     ]
     for item in past:
         item["can_rate"] = _can_rate(item["booking"], item["status"], now, request.user)
@@ -133,7 +135,8 @@ def booking_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
             label=_("确认取消预约"),
             fields={},
             cancel_url=detail,
-            detail=_("取消后这个时段会让给别人，想用需要重新预约。"),
+            detail=_("%(when)s %(room)s。取消后这个时段会让给别人，想用需要重新预约。")
+            % {"when": _describe(booking, timezone.now())["when"], "room": booking.room.name},
         )
         ask["action"] = reverse("bookings:booking_cancel", args=[booking.public_id])
         return _detail(request, booking, confirm=ask)

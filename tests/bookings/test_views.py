@@ -269,9 +269,13 @@ def test_my_bookings_lists_upcoming_and_past(frozen, scenes, room, owner, owner_
     coming = make(owner, room)
     past = make(owner, room, at(1, 9), at(1, 10))
     Booking.objects.filter(pk=past.pk).update(status=Status.CANCELLED)
+    cancelled = make(owner, room, at(3, 10), at(3, 11))
+    Booking.objects.filter(pk=cancelled.pk).update(status=Status.CANCELLED)
     html = owner_client.get(reverse("bookings:my_bookings")).content.decode()
-    assert detail(coming) in html and detail(past) in html
-    assert "已确认" in html and "已取消" in html
+    upcoming, _, earlier = html.partition("以前的和已取消的")
+    assert detail(coming) in upcoming
+    assert detail(past) in earlier and detail(cancelled) in earlier
+    assert "已确认" in upcoming and "已取消" in earlier
 
 
 def test_my_bookings_for_others_shows_only_theirs(frozen, scenes, room, owner, other_client):
