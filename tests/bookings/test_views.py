@@ -10,7 +10,6 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from accounts import resume
 from bookings.models import Booking, CheckIn, IdempotentRequest, Rating, Status
 from bookings.services.bookings import booking_create
 from bookings.visitors import visitor_key
@@ -178,18 +177,23 @@ def test_a_malformed_start_goes_back_to_the_grid(frozen, scenes, room, owner_cli
     assert "/book/" in response["Location"]
 
 
-def test_a_signed_out_tap_signs_in_and_comes_back(frozen, scenes, room, owner, anonymous):
+def test_a_signed_out_tap_signs_in_and_comes_back(
+    frozen, scenes, room, owner, anonymous, sms_outbox
+):
     response = anonymous.get(confirm_url(room))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:sign-in"))
     sign_in_page = anonymous.get(response["Location"]).content.decode()
-    assert "继续预约议事茶亭" in sign_in_page
-    anonymous.force_login(owner)
-    request = type("R", (), {"session": anonymous.session, "user": owner})()
-    intent = request.session[resume.SESSION_KEY]
-    result = resume._handlers[intent["kind"]](user=owner, **intent["params"])
-    assert result.ok
-    assert result.url == confirm_url(room)
+    assert "登录后将为您继续预约议事茶亭 12月2日 周三 10:00" in sign_in_page
+    sign_in = reverse("accounts:sign-in")
+    anonymous.post(sign_in, {"step": "request", "phone": owner.phone})
+    code = re.search(r"(?<!\d)\d{6}(?!\d)", sms_outbox[-1].message).group()
+    response = anonymous.post(sign_in, {"step": "verify", "phone": owner.phone, "code": code})
+    assert response["Location"] == confirm_url(room)
+    page = anonymous.get(response["Location"]).content.decode()
+    assert "已登录。请填写人数和用途" in page
+    assert "确认预约" in page
+    assert not Booking.objects.exists()  # nothing is booked without people and purpose
 
 
 def test_resume_when_the_time_was_taken_meanwhile(frozen, scenes, room, owner, other_resident):
