@@ -109,7 +109,8 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 def _detail(request, booking: Booking, *, status: int = 200, **extra) -> HttpResponse:
     now = timezone.now()
     context = _describe(booking, now)
-    if context["holding"]:
+    # The ticket only once the desk can use it: a request awaiting approval has none yet.
+    if context["status"] == Status.CONFIRMED:
         context["qr"] = qr_svg(booking_desk_url(request, booking), title=_("签到二维码"))
     context["can_rate"] = _can_rate(booking, context["status"], now, request.user)
     if context["can_rate"]:

@@ -242,6 +242,11 @@ def book_confirm(request: HttpRequest, room_id: int) -> HttpResponse:
     )
     slot = next((s for s in slots if s.starts_at == starts_at and s.can_start), None)
     if slot is None:
+        if request.method == "POST":
+            # The first of two taps may have booked it a moment ago: that booking, no error.
+            done = idempotency.replay(user=request.user, key=request.POST.get("key", ""))
+            if done is not None:
+                return redirect("bookings:booking_detail", public_id=done.body["public_id"])
         messages.error(request, _("这个时段刚刚被别人约走了，或已不能预约，请另选时段。"))
         return redirect(grid_url(room, day))
     kwargs = {

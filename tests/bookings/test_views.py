@@ -361,3 +361,19 @@ def test_a_fresh_client_cannot_guess(frozen, scenes, room, owner):
     booking = make(owner, room)
     assert len(booking.public_id) >= 20
     assert Client().get(detail(booking)).status_code == 302
+
+
+def test_a_request_awaiting_approval_is_explained_and_has_no_ticket_yet(
+    frozen, scenes, room, owner, owner_client
+):
+    public, _ = scenes
+    public.requires_approval = True
+    public.save()
+    assert "需要运营方审核" in owner_client.get(confirm_url(room)).content.decode()
+    owner_client.post(reverse("bookings:book_confirm", args=[room.pk]), form_data())
+    booking = Booking.objects.get()
+    assert booking.status == Status.PENDING
+    html = owner_client.get(detail(booking)).content.decode()
+    assert "待审核" in html and "运营方审核后会发短信告诉您结果" in html
+    assert "<svg" not in html
+    assert "取消预约" in html
