@@ -62,12 +62,15 @@ class World:
     other_venue: object
     other_room: object
     hidden_venue: object
+    hidden_room: object
     scene: object
     other_scene: object
     event: object
     other_event: object
     hidden_event: object
     group: object
+    booking: object
+    other_booking: object
     invitation: object
     other_invitation: object
     series: object  # the group's weekly booking series, with one booking
@@ -104,7 +107,7 @@ def world(db):
     group_invite(user=leader, group=group, phones=[stranger.phone, "13700000099"])
     invitation = GroupInvitation.objects.get(phone_hash=invite_phone_hash(stranger.phone))
     other_invitation = GroupInvitation.objects.exclude(pk=invitation.pk).get()
-    series, series_booking = _series(group, room, leader, start)
+    series, series_booking = _series(group, room, leader, start + dt.timedelta(hours=4))
     clients = {"anonymous": Client()}
     for name, user in {"operator": operator, "leader": leader, "stranger": stranger}.items():
         clients[name] = Client()
@@ -115,12 +118,15 @@ def world(db):
         other_venue=other_venue,
         other_room=other_room,
         hidden_venue=hidden_venue,
+        hidden_room=hidden_room,
         scene=make_scene(venue),
         other_scene=make_scene(other_venue),
         event=event(room),
         other_event=event(other_room),
         hidden_event=event(hidden_room),
         group=group,
+        booking=_booking(room, stranger, start),
+        other_booking=_booking(room, leader, start + dt.timedelta(hours=2)),
         invitation=invitation,
         other_invitation=other_invitation,
         series=series,
@@ -163,6 +169,37 @@ def _series(group, room, leader, start):
     return series, booking
 
 
+def _booking(room, resident, start):
+    from bookings.models import Booking
+
+    return Booking.objects.create(
+        venue=room.venue,
+        room=room,
+        resident=resident,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        local_date=start.date(),
+        checkin_opens_at=start - dt.timedelta(minutes=15),
+        checkin_closes_at=start + dt.timedelta(minutes=15),
+        cancel_deadline=start - dt.timedelta(hours=2),
+        people=2,
+        purpose="下棋",
+        status="confirmed",
+        code=f"{resident.pk:06d}",
+    )
+
+
+def _own_booking(method="get"):
+    """A resident's booking page: another resident's booking is 404, as if missing."""
+    return {
+        "client": "stranger",
+        "method": method,
+        "ok": lambda w: {"public_id": w.booking.public_id},
+        "missing": lambda w: {"public_id": "no-such-booking-id"},
+        "foreign": lambda w: ({"public_id": w.other_booking.public_id}, 404),
+    }
+
+
 def _operator_venue(method="get"):
     """An operator page of one venue: another venue's is 403."""
     return {
@@ -176,6 +213,22 @@ def _operator_venue(method="get"):
 
 # url name -> who asks, the kwargs of a good URL, of a missing id and of a foreign one.
 CASES = {
+    "bookings:book": {
+        "client": "anonymous",
+        "ok": lambda w: {"venue_id": w.venue.pk},
+        "missing": lambda w: {"venue_id": MISSING},
+        "foreign": lambda w: ({"venue_id": w.hidden_venue.pk}, 404),
+    },
+    "bookings:book_confirm": {
+        "client": "stranger",
+        "ok": lambda w: {"room_id": w.room.pk},
+        "ok_status": 302,  # no start chosen: back to the grid
+        "missing": lambda w: {"room_id": MISSING},
+        "foreign": lambda w: ({"room_id": w.hidden_room.pk}, 404),
+    },
+    "bookings:booking_detail": _own_booking(),
+    "bookings:booking_cancel": _own_booking("post"),  # answers with the question
+    "bookings:booking_rate": _own_booking("post"),  # no score: the form says so
     "spaces:venue-detail": {
         "client": "anonymous",
         "ok": lambda w: {"venue_id": w.venue.pk},

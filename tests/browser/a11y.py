@@ -71,6 +71,10 @@ PAGES: list[AuditPage] = [
     AuditPage("scenes:operate-events", "operator", "/operate/venues/{venue}/events/"),
     AuditPage("scenes:operate-event", "operator", "/operate/venues/{venue}/events/{event}/"),
     AuditPage("scenes:operate-groups", "operator", "/operate/venues/{venue}/groups/"),
+    AuditPage("bookings:book", "anonymous", "/venues/{venue}/book/"),
+    AuditPage("bookings:book_confirm", "resident", "/rooms/{book_room}/book/?start={book_start}"),
+    AuditPage("bookings:my_bookings", "resident", "/me/bookings/"),
+    AuditPage("bookings:booking_detail", "resident", "/me/bookings/{booking}/"),
     AuditPage("error", "anonymous", "/venues/999999999/", "error page (404)"),
 ]
 
@@ -89,6 +93,8 @@ EXCLUDED: dict[str, str] = {
     "scenes:invitation-decline": "POST only; answers with the groups page",
     "bookings:series-cancel": "POST only; answers with the series page and its confirmation",
     "bookings:series-cancel-date": "POST only; answers with the series page and its confirmation",
+    "bookings:booking_cancel": "POST only; answers with the booking page and its question",
+    "bookings:booking_rate": "POST only; answers with the booking page",
 }
 
 
@@ -110,6 +116,46 @@ def demo_values() -> dict[str, int | str]:
         "group": Group.objects.order_by("pk").first().pk,
         "booking_series": _booking_series(Group.objects.order_by("pk").first(), venue),
         "today": dt.date.today().isoformat(),
+        **_booking_values(venue),
+    }
+
+
+def _booking_values(venue) -> dict[str, int | str]:
+    """A start time the demo resident can book, and one booking of theirs (made on the
+    first free start when the demo has none)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from bookings.models import Booking
+    from bookings.selectors.availability import room_availability
+    from bookings.services.bookings import booking_create
+
+    resident = get_user_model().objects.get(phone="13800000001")
+    room = venue.rooms.filter(is_bookable=True).order_by("order", "pk").first()
+    today = timezone.localdate(timezone=venue.zone)
+
+    def starts():
+        slots = room_availability(
+            room=room, start=today, end=today + dt.timedelta(days=14), user=resident
+        )
+        return [s for s in slots if s.can_start]
+
+    booking = Booking.objects.filter(resident=resident, ends_at__gt=timezone.now()).first()
+    if booking is None:
+        slot = starts()[0]
+        booking = booking_create(
+            user=resident,
+            room=room,
+            starts_at=slot.starts_at,
+            ends_at=slot.starts_at + dt.timedelta(minutes=slot.min_duration_minutes),
+            people=2,
+            purpose="下棋",
+        )
+    slot = starts()[0]
+    return {
+        "book_room": room.pk,
+        "book_start": slot.starts_at.strftime("%Y-%m-%dT%H:%M"),
+        "booking": booking.public_id,
     }
 
 
