@@ -69,6 +69,10 @@ PAGES: list[AuditPage] = [
     AuditPage("scenes:operate-events", "operator", "/operate/venues/{venue}/events/"),
     AuditPage("scenes:operate-event", "operator", "/operate/venues/{venue}/events/{event}/"),
     AuditPage("scenes:operate-groups", "operator", "/operate/venues/{venue}/groups/"),
+    AuditPage("bookings:desk", "operator", "/operate/venues/{venue}/desk/"),
+    AuditPage("bookings:desk-poster", "operator", "/operate/venues/{venue}/desk/poster/"),
+    AuditPage("bookings:desk_booking", "operator", "/desk/bookings/{booking}/"),
+    AuditPage("bookings:venue_checkin", "resident", "/venues/{venue}/checkin/"),
     AuditPage("error", "anonymous", "/venues/999999999/", "error page (404)"),
 ]
 
@@ -105,7 +109,47 @@ def demo_values() -> dict[str, int | str]:
         "scene": Scene.objects.filter(venue=venue).order_by("pk").first().pk,
         "group": Group.objects.order_by("pk").first().pk,
         "today": dt.date.today().isoformat(),
+        "booking": _desk_booking(venue).public_id,
     }
+
+
+def _desk_booking(venue):
+    """A confirmed booking at the venue, today's if the demo has one: the desk's arrivals
+    and a booking's QR page show it. Made here (with a request awaiting approval, for the
+    desk's approve / reject form) when the demo has no bookings."""
+    from django.contrib.auth import get_user_model
+
+    from bookings.models import Booking
+
+    today = (dt.datetime.now(dt.UTC)).astimezone(venue.zone).date()
+    confirmed = Booking.objects.filter(venue=venue, status="confirmed")
+    found = confirmed.filter(local_date=today).order_by("starts_at").first() or confirmed.first()
+    if found:
+        return found
+    room = venue.rooms.filter(is_bookable=True).order_by("order", "pk").first()
+    resident = get_user_model().objects.get(phone="13800000001")
+    made = []
+    for hour, status, code in ((20, "confirmed", "246810"), (21, "pending", "135790")):
+        start = dt.datetime.combine(today, dt.time(hour), tzinfo=venue.zone)
+        made.append(
+            Booking.objects.create(
+                venue=venue,
+                room=room,
+                resident=resident,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=1),
+                local_date=today,
+                checkin_opens_at=start - dt.timedelta(minutes=15),
+                checkin_closes_at=start + dt.timedelta(minutes=15),
+                cancel_deadline=start - dt.timedelta(hours=1),
+                people=4,
+                purpose="合唱排练",
+                status=status,
+                code=code,
+                price_fen=3000,
+            )
+        )
+    return made[0]
 
 
 def demo_user(who: str):
