@@ -27,10 +27,15 @@ class CodeForm(PageFormMixin, forms.Form):
     code = forms.CharField(
         label=_("签到码"),
         help_text=_("居民手机上预约页面的 6 位数字。"),
-        widget=forms.TextInput(
-            attrs={**NUMERIC, "class": "code desk-code", "enterkeyhint": "go", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs={**NUMERIC, "class": "code desk-code", "enterkeyhint": "go"}),
     )
+
+    def __init__(self, *args, focus: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Focused when the desk opens and after each code (the next arrival types theirs),
+        # never after another action: htmx would scroll the page up to it.
+        if focus:
+            self.fields["code"].widget.attrs["autofocus"] = True
 
 
 class RejectForm(PageFormMixin, forms.Form):

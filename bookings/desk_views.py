@@ -53,6 +53,10 @@ class Desk:
         self.error_target = ""
         self.confirm: dict | None = None
         self.confirm_target = ""
+        # Which section the last action belongs to: its result is said there, where the
+        # operator is looking, not at the top of a long page.
+        self.section = ""
+        self.saved_target = ""  # or the row it belongs to (a check-in button, a payment)
 
     # --- rendering -------------------------------------------------------------------------
 
@@ -75,7 +79,7 @@ class Desk:
             "desk_url": self.url,
             "previous_day": self.day - dt.timedelta(days=1),
             "next_day": self.day + dt.timedelta(days=1),
-            "code_form": self.code_form or CodeForm(),
+            "code_form": self.code_form or CodeForm(focus=self.section in ("", "code")),
             "walk_in_form": self.walk_in_form or WalkInForm(venue=self.venue),
             "pending": pending,
             "payments": payments,
@@ -85,6 +89,8 @@ class Desk:
             "error_target": self.error_target if self.error_target in desk.error_keys() else "",
             "confirm": self.confirm,
             "confirm_target": self.confirm_target,
+            "saved_section": "" if self.saved_target else self.section,
+            "saved_target": self.saved_target,
             **extra,
         }
         return render_region(self.request, TEMPLATE, context, region_id=REGION)
@@ -111,7 +117,7 @@ class Desk:
     # --- actions ---------------------------------------------------------------------------
 
     def act_code(self):
-        self.code_form = form = CodeForm(self.request.POST)
+        self.code_form = form = CodeForm(self.request.POST, focus=True)
         if not form.is_valid():
             return None
         try:
@@ -122,7 +128,7 @@ class Desk:
             # Every answer is about the code typed: say it next to the input.
             form.add_error("code", str(exc.message))
             return None
-        self.code_form = CodeForm()
+        self.code_form = None
         return desk_words.desk_checkin_words(result)
 
     def act_checkin(self):
@@ -131,6 +137,7 @@ class Desk:
             result = checkins.checkin_booking(user=self.request.user, booking=booking)
         except DomainError as exc:
             return self.failed(exc, booking.public_id)
+        self.saved_target = booking.public_id
         return desk_words.desk_checkin_words(result)
 
     def act_approve(self):
@@ -194,6 +201,7 @@ class Desk:
             else:  # about the booking (paid already, cancelled): said on its row
                 self.failed(exc, f"pay-{booking.public_id}")
             return None
+        self.saved_target = f"pay-{booking.public_id}"
         return _("已记录收款：%(method)s %(amount)s（%(what)s）") % {
             "method": PaymentMethod(booking.payment_method).label,
             "amount": yuan(booking.paid_fen or 0),
@@ -263,6 +271,7 @@ class Desk:
             )
         except DomainError as exc:
             return self.failed(exc, f"registration-{registration.pk}")
+        self.saved_target = f"registration-{registration.pk}"
         return desk_words.desk_checkin_words(result)
 
 
@@ -277,6 +286,17 @@ ACTIONS = {
     "attendee": Desk.act_attendee,
 }
 
+SECTIONS = {
+    "code": "code",
+    "checkin": "arrivals",
+    "approve": "pending",
+    "reject": "pending",
+    "pay": "payments",
+    "walk_in": "walk-in",
+    "undo": "walk-in",
+    "attendee": "events",
+}
+
 
 @operator_view
 def desk(request: HttpRequest, venue: Venue) -> HttpResponse:
@@ -286,6 +306,7 @@ def desk(request: HttpRequest, venue: Venue) -> HttpResponse:
     action = ACTIONS.get(request.POST.get("action", ""))
     if action is None:
         raise Http404
+    page.section = SECTIONS[request.POST["action"]]
     message = action(page)
     if message:
         return page.done(message)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bookings.models import Booking, CheckIn, Status
 
@@ -68,8 +69,10 @@ def test_an_operator_checks_a_resident_in_by_code(
     page.locator(".desk-code-card").get_by_label("签到码").fill("482913")
     page.locator(".desk-code-card").get_by_role("button", name="签到").click()
     when = booking.starts_at.astimezone(venue.zone).strftime("%H:%M")
-    page.get_by_text(f"已签到：{when}-").wait_for()
-    assert "议事茶亭 张阿姨" in page.locator(".messages").inner_text()
+    result = page.locator(".desk-code-card").get_by_role("status")
+    expect(result).to_contain_text(f"已签到：{when}-")
+    expect(result).to_contain_text("议事茶亭 张阿姨")
+    expect(result).to_be_in_viewport()  # said where the operator is looking
     assert page.locator(".desk-code-card").get_by_label("签到码").input_value() == ""
     page.screenshot(path="var/desk-360-checked-in.png", caret="initial")
     assert _same_page(page)
@@ -91,7 +94,11 @@ def test_an_operator_counts_walk_ins(signed_in_page, live_server, venue, room, o
     section.get_by_label("人数").fill("3")
     section.get_by_label("功能室（可不选）").select_option(label=str(room))
     section.get_by_role("button", name="记录到访").click()
-    page.get_by_text("已记录到访 3 人（议事茶亭）。").wait_for()
+    done = page.locator("#walk-in").get_by_text("已记录到访 3 人（议事茶亭）。")
+    done.wait_for()
+    expect(done).to_be_in_viewport()
+    # Below the sticky top bar, not under it.
+    assert done.bounding_box()["y"] >= page.locator(".topbar").bounding_box()["height"]
     assert "前台记录 3 人" in page.locator("#walk-in").inner_text()
     page.locator("#walk-in").scroll_into_view_if_needed()
     page.screenshot(path="var/desk-360-walk-in.png", caret="initial")
