@@ -34,12 +34,13 @@ def other_operator_client(db):
 
 @pytest.mark.parametrize("name", ["bookings:desk", "bookings:desk-poster"])
 def test_operator_pages_are_for_the_venues_operator_only(
-    name, venue, operator_client, other_operator_client, owner_client, anonymous
+    name, venue, operator_client, other_operator_client, owner_client, other_client, anonymous
 ):
     url = reverse(name, kwargs={"venue_id": venue.pk})
     assert operator_client.get(url).status_code == 200
     assert other_operator_client.get(url).status_code == 403
     assert owner_client.get(url).status_code == 403
+    assert other_client.post(url, {"action": "walk_in", "headcount": "2"}).status_code == 403
     response = anonymous.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:staff-sign-in"))
@@ -72,11 +73,15 @@ def test_a_bookings_qr_page_is_404_for_everyone_but_the_operator(
     assert not CheckIn.objects.exists()
 
 
-def test_the_venue_checkin_page(venue, owner_client, anonymous):
+def test_the_venue_checkin_page(venue, owner_client, other_client, operator_client, anonymous):
     url = reverse("bookings:venue_checkin", kwargs={"venue_id": venue.pk})
     response = owner_client.get(url)
     assert response.status_code == 200
     assert "签到" in text(response) and venue.name in text(response)
+    assert other_client.get(url).status_code == 200
+    # An operator who scans the poster is told it is for residents; nothing is written.
+    assert operator_client.get(url).status_code == 200
+    assert "请先用手机号登录。" in text(operator_client.post(url))
     signed_out = anonymous.get(url)
     assert signed_out.status_code == 302
     assert signed_out["Location"] == f"{reverse('accounts:sign-in')}?next={url.replace('/', '%2F')}"
