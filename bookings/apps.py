@@ -51,3 +51,10 @@ class BookingsConfig(AppConfig):
             booking_resume.finish_booking_start,
             label=booking_resume.resume_label,
         )
+
+        from django.utils.translation import gettext_lazy as _
+
+        from spaces.extensions import register_operator_link
+
+        # The front desk: check-ins, approvals, walk-ins, payments (bookings.desk_views).
+        register_operator_link("desk", label=_("前台"), url_name="bookings:desk", order=20)

@@ -1,18 +1,21 @@
-"""The operator desk's pages (filled in by the desk work).
+"""The operator desk's pages (bookings.desk_views, bookings.desk_scan_views).
 
 ``desk_booking`` (what a booking's QR opens) and ``venue_checkin`` (what a venue's
 poster QR opens) are fixed names: bookings.qr builds the QR codes from them.
 """
 
-from django.http import Http404
 from django.urls import path
 
-
-def _not_yet(request, **kwargs):
-    raise Http404
-
+from bookings import desk_scan_views, desk_views
+from linli import converters  # noqa: F401  (registers <id:...>)
 
 urlpatterns: list = [
-    path("desk/bookings/<str:public_id>/", _not_yet, name="desk_booking"),
-    path("venues/<id:venue_id>/checkin/", _not_yet, name="venue_checkin"),
+    path("operate/venues/<id:venue_id>/desk/", desk_views.desk, name="desk"),
+    path(
+        "operate/venues/<id:venue_id>/desk/poster/",
+        desk_scan_views.desk_poster,
+        name="desk-poster",
+    ),
+    path("desk/bookings/<str:public_id>/", desk_scan_views.desk_booking, name="desk_booking"),
+    path("venues/<id:venue_id>/checkin/", desk_scan_views.venue_checkin, name="venue_checkin"),
 ]

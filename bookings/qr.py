@@ -15,13 +15,15 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 
-def qr_svg(data: str, *, scale: int = 6, title: str = "") -> SafeString:
-    """An inline <svg> of ``data`` (dark on white: scanners need the contrast)."""
+def qr_svg(data: str, *, scale: int = 6, title: str = "", fluid: bool = False) -> SafeString:
+    """An inline <svg> of ``data`` (dark on white: scanners need the contrast). ``fluid``
+    leaves out width and height (segno then adds a viewBox), so CSS sizes it: the poster."""
     out = io.BytesIO()
     segno.make(data, error="m").save(
         out,
         kind="svg",
         scale=scale,
+        omitsize=fluid,
         xmldecl=False,
         svgns=True,
         title=title or None,

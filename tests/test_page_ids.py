@@ -211,6 +211,30 @@ def _operator_venue(method="get"):
     }
 
 
+def _booking_in(room):
+    """One booking in ``room`` (made once per test): what a booking's QR code opens."""
+    from bookings.models import Booking
+
+    found = Booking.objects.filter(room=room).first()
+    if found:
+        return found
+    start = dt.datetime(2030, 10, 14, 10, tzinfo=SH)
+    return Booking.objects.create(
+        venue=room.venue,
+        room=room,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+        local_date=start.date(),
+        checkin_opens_at=start - dt.timedelta(minutes=15),
+        checkin_closes_at=start + dt.timedelta(minutes=15),
+        cancel_deadline=start - dt.timedelta(hours=1),
+        people=2,
+        purpose="品茶议事",
+        status="confirmed",
+        code="123456",
+    )
+
+
 # url name -> who asks, the kwargs of a good URL, of a missing id and of a foreign one.
 CASES = {
     "bookings:book": {
@@ -246,6 +270,21 @@ CASES = {
         "ok": lambda w: {"room_id": w.room.pk},
         "missing": lambda w: {"room_id": MISSING},
         "foreign": lambda w: ({"room_id": w.other_room.pk}, 403),
+    },
+    "bookings:desk": _operator_venue(),
+    "bookings:desk-poster": _operator_venue(),
+    "bookings:desk_booking": {
+        "client": "operator",
+        "ok": lambda w: {"public_id": _booking_in(w.room).public_id},
+        "missing": lambda w: {"public_id": "no-such-booking"},
+        # Another venue's booking: not found, never "not yours" (its QR tells nothing).
+        "foreign": lambda w: ({"public_id": _booking_in(w.other_room).public_id}, 404),
+    },
+    "bookings:venue_checkin": {
+        "client": "stranger",
+        "ok": lambda w: {"venue_id": w.venue.pk},
+        "missing": lambda w: {"venue_id": MISSING},
+        "foreign": lambda w: ({"venue_id": w.hidden_venue.pk}, 404),
     },
     "scenes:planner": _operator_venue(),
     "scenes:operate-events": _operator_venue(),

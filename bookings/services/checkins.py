@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,12 +147,12 @@ def checkin_walk_in(*, user, venue: Venue, now: dt.datetime | None = None) -> Ch
         now = now or timezone.now()
         due = (
             Booking.objects.select_related("venue", "room")
+            .filter(venue=venue, resident=user, checkin_opens_at__lte=now)
+            # A booking already checked in, still running, answers a second scan with its
+            # check-in (a no-op), not with a walk-in beside it.
             .filter(
-                venue=venue,
-                resident=user,
-                status=Status.CONFIRMED,
-                checkin_opens_at__lte=now,
-                checkin_closes_at__gt=now,
+                Q(status=Status.CONFIRMED, checkin_closes_at__gt=now)
+                | Q(status=Status.CHECKED_IN, ends_at__gt=now)
             )
             .order_by("starts_at")
             .first()

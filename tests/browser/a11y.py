@@ -75,6 +75,10 @@ PAGES: list[AuditPage] = [
     AuditPage("bookings:book_confirm", "resident", "/rooms/{book_room}/book/?start={book_start}"),
     AuditPage("bookings:my_bookings", "resident", "/me/bookings/"),
     AuditPage("bookings:booking_detail", "resident", "/me/bookings/{booking}/"),
+    AuditPage("bookings:desk", "operator", "/operate/venues/{venue}/desk/"),
+    AuditPage("bookings:desk-poster", "operator", "/operate/venues/{venue}/desk/poster/"),
+    AuditPage("bookings:desk_booking", "operator", "/desk/bookings/{desk_booking}/"),
+    AuditPage("bookings:venue_checkin", "resident", "/venues/{venue}/checkin/"),
     AuditPage("error", "anonymous", "/venues/999999999/", "error page (404)"),
 ]
 
@@ -117,6 +121,7 @@ def demo_values() -> dict[str, int | str]:
         "booking_series": _booking_series(Group.objects.order_by("pk").first(), venue),
         "today": dt.date.today().isoformat(),
         **_booking_values(venue),
+        "desk_booking": _desk_booking(venue).public_id,
     }
 
 
@@ -210,6 +215,45 @@ def _booking_series(group, venue) -> str:
         code="246810",
     )
     return series.public_id
+
+
+def _desk_booking(venue):
+    """A confirmed booking at the venue, today's if the demo has one: the desk's arrivals
+    and a booking's QR page show it. Made here (with a request awaiting approval, for the
+    desk's approve / reject form) when the demo has no bookings."""
+    from django.contrib.auth import get_user_model
+
+    from bookings.models import Booking
+
+    today = (dt.datetime.now(dt.UTC)).astimezone(venue.zone).date()
+    confirmed = Booking.objects.filter(venue=venue, status="confirmed")
+    found = confirmed.filter(local_date=today).order_by("starts_at").first() or confirmed.first()
+    if found:
+        return found
+    room = venue.rooms.filter(is_bookable=True).order_by("order", "pk").first()
+    resident = get_user_model().objects.get(phone="13800000001")
+    made = []
+    for hour, status, code in ((20, "confirmed", "246810"), (21, "pending", "135790")):
+        start = dt.datetime.combine(today, dt.time(hour), tzinfo=venue.zone)
+        made.append(
+            Booking.objects.create(
+                venue=venue,
+                room=room,
+                resident=resident,
+                starts_at=start,
+                ends_at=start + dt.timedelta(hours=1),
+                local_date=today,
+                checkin_opens_at=start - dt.timedelta(minutes=15),
+                checkin_closes_at=start + dt.timedelta(minutes=15),
+                cancel_deadline=start - dt.timedelta(hours=1),
+                people=4,
+                purpose="合唱排练",
+                status=status,
+                code=code,
+                price_fen=3000,
+            )
+        )
+    return made[0]
 
 
 def demo_user(who: str):
