@@ -44,7 +44,7 @@ def test_approve_a_request(
     again = operator_client.post(
         desk_url(room.venue), {"action": "approve", "booking": pending.public_id}
     )
-    assert "这个预约现在是“已确认”，不能通过。" in text(again)
+    assert "这个预约现在是“已确认”，不能再审核通过。" in text(again)
 
 
 def test_reject_asks_for_a_reason_then_confirmation(
