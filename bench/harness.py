@@ -61,13 +61,30 @@ class Server:
             self.env["WEB_CONCURRENCY"] = str(workers)
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 180) -> float:
+    def start(self, timeout: float = 180, *, again: bool = False) -> float:
+        """Start `make run`; ``again``: the gunicorn command `make run` ends with, with the
+        same environment (collectstatic, migrate and messages are done: a restart after a
+        crash is what a process supervisor does, and it takes seconds, not a minute)."""
         started = time.perf_counter()
         log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the server's life)
+        command = ["make", "--no-print-directory", "run", f"PORT={self.port}"]
+        env = self.env
+        if again:
+            command = [str(ROOT / ".venv/bin/gunicorn"), "--config", "linli/gunicorn.conf.py"]
+            command.append("linli.wsgi:application")
+            env = dict(
+                self.env,
+                DEBUG="0",
+                SECRET_KEY=(ROOT / "var/secret_key").read_text().strip(),
+                ALLOWED_HOSTS="127.0.0.1,localhost",
+                SECURE_COOKIES="0",
+                SMS_BACKEND=self.env.get("SMS_BACKEND", "file"),
+                PORT=str(self.port),
+            )
         self.process = subprocess.Popen(
-            ["make", "--no-print-directory", "run", f"PORT={self.port}"],
+            command,
             cwd=ROOT,
-            env=self.env,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
