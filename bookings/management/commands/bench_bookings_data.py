@@ -73,6 +73,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=5000)
         parser.add_argument("--seed", type=int, default=9)
         parser.add_argument(
+            "--unless-present", action="store_true", help="do nothing if the data is there"
+        )
+        parser.add_argument(
             "--drop-triggers",
             action="store_true",
             help="SQLite: drop the overlap triggers for the load, check in SQL, recreate",
@@ -80,6 +83,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, rooms, bookings, years, residents, batch, seed, **options):
         if Venue.objects.filter(name__startswith=PREFIX).exists():
+            if options["unless_present"]:
+                self.stdout.write("benchmark data is already here")
+                return
             raise CommandError("benchmark data is already here: start from an empty database")
         self.rng = random.Random(seed)
         self.batch = batch
