@@ -8,11 +8,12 @@ cancelled, the coming two weeks confirmed.
 
 Bookings are made non-overlapping per room by construction (sorted distinct starts on the
 30-minute grid of the public scene, each ending before the next starts) and inserted with
-bulk_create in batches. On SQLite the no-overlap triggers (migration 0002) check every
+one executemany per batch. On SQLite the no-overlap triggers (migration 0002) check every
 inserted row against every holding booking of its room with julianday(), which makes a
-bulk load quadratic per room; with ``--drop-triggers`` they are dropped for the load,
-the data is then checked for overlaps in SQL, and the triggers are recreated in the same
-transaction, whatever happens. PostgreSQL keeps its exclusion constraint on (a GiST
+bulk load quadratic per room (measured: +20% CPU at 500 bookings a room). With
+``--drop-triggers`` they are dropped for the load, the whole table is then checked for
+overlaps in SQL, and the triggers are recreated in the same transaction (an overlap rolls
+everything back, triggers included). PostgreSQL keeps its exclusion constraint on (a GiST
 lookup per row). ``bench/bookings.py`` reads the venues back by their name prefix.
 """
 
