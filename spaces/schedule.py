@@ -13,7 +13,9 @@ same transaction, so nobody reads a cached copy older than the committed rows:
 
 Model signals cover every save and delete (queryset ``delete()`` sends them per row
 too); ``bulk_create`` and ``update()`` do not send them, so code that writes these rows
-in bulk calls ``schedule_changed`` itself (spaces.importer does).
+in bulk calls ``schedule_changed`` itself (spaces.importer does). Data migrations run
+before the server starts, so a per-process cache starts empty after them; with a shared
+cache (CACHE_URL=file://...) clear it after a data migration that touches these rows.
 """
 
 from __future__ import annotations
