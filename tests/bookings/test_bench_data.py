@@ -60,7 +60,8 @@ def test_the_overlap_check_sees_an_overlap(db, frozen):
     with connection.cursor() as cursor:  # past the triggers / constraint, as a bulk load would be
         if connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER bookings_booking_no_overlap_update")
-        else:
+        else:  # deferred foreign-key checks first: ALTER TABLE refuses pending ones
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "ALTER TABLE bookings_booking DROP CONSTRAINT bookings_booking_no_overlap"
             )
