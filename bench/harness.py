@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# First on the path: bench/bookings.py would otherwise shadow the ``bookings`` app for a
+# script run from bench/ (Python puts the script's directory first).
 sys.path.insert(0, str(ROOT))
 
 PURPOSE = "基准测试"
