@@ -9,7 +9,9 @@ same transaction, so nobody reads a cached copy older than the committed rows:
 - a reader reads the token first, then (on a miss) the rows: what it caches under a
   token is at least as new as that token;
 - a writer's new token is seen by others only once its rows are committed; if the write
-  rolls back, its token (random, never reused) is never seen again.
+  rolls back, its token (random, never reused) is never seen again;
+- ``Venue.save()`` writes a fresh token too: a Venue object read before a schedule change
+  would otherwise write the old token back, and with it the old cached schedule.
 
 Model signals cover every save and delete (queryset ``delete()`` sends them per row
 too); ``bulk_create`` and ``update()`` do not send them, so code that writes these rows
@@ -20,7 +22,7 @@ cache (CACHE_URL=file://...) clear it after a data migration that touches these 
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from spaces.models import OpeningException, OpeningHours, Room, Venue
@@ -41,3 +43,9 @@ def schedule_changed(venue_id: int | None) -> None:
 @receiver(post_delete, sender=Room)
 def _row_changed(sender, instance, **kwargs) -> None:
     schedule_changed(instance.venue_id)
+
+
+@receiver(pre_save, sender=Venue)
+def _venue_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields is None or "schedule_token" in update_fields:
+        instance.schedule_token = new_schedule_token()

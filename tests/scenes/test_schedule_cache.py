@@ -109,3 +109,13 @@ def test_a_rolled_back_change_leaves_nothing_behind(planned, room):
         raise RuntimeError
     assert token(planned) == before
     assert states(room) == OPEN_PUBLIC
+
+
+def test_saving_a_venue_read_before_a_change_does_not_bring_the_old_schedule_back(planned, room):
+    stale = Venue.objects.get(pk=planned.pk)  # e.g. a venue form opened a while ago
+    old = stale.schedule_token
+    OpeningException.objects.create(venue=planned, date=D, opens=None, closes=None, reason="检修")
+    stale.description = "新简介"
+    stale.save()
+    assert token(planned) != old
+    assert states(room) == [("00:00", "00:00", "closed", None)]
