@@ -64,7 +64,8 @@ def overlap_count() -> int:
 
 
 class Command(BaseCommand):
-    help = "生成预约基准测试数据（功能室、场景与大量不重叠的预约）。"
+    # A developer tool (not for operators): its help and output are not translated.
+    help = "Benchmark data: venues, rooms, scenes, non-overlapping bookings (docs/scaling.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("--rooms", type=int, default=1000)
