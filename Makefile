@@ -13,13 +13,15 @@ MANAGE := $(PY) manage.py
 IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test run bench fuzz messages compile-messages clean venv lint
+.PHONY: help demo test run bench bench-data bench-bookings bench-durability fuzz messages compile-messages clean venv lint
 
 help:
 	@echo "make demo      install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)/"
 	@echo "make test      lint, format check, migration check and the sqlite/postgresql/browser lanes"
 	@echo "make run       production-like: DEBUG=0, collectstatic, gunicorn on 127.0.0.1:$(PORT) + task worker"
 	@echo "make bench     API latency relative to /api/health (not part of make test)"
+	@echo "make bench-bookings  1,000 rooms, 1M bookings in var/bench, then bench/bookings.py (docs/scaling.md)"
+	@echo "make bench-durability  SIGKILL the server 20 times under booking load (needs bench-bookings' data)"
 	@echo "make fuzz      schemathesis: 10,000+ generated API requests per caller (not part of make test)"
 	@echo "make messages  collect translatable strings into locale/en and compile them"
 	@echo "make clean     remove var/ (database, uploads, logs, static) and caches; keeps .venv"
@@ -79,6 +81,24 @@ run: $(STAMP) compile-messages
 
 bench: $(STAMP)
 	$(PY) bench/api_latency.py
+
+# City scale (docs/scaling.md). The data lives in var/bench (or DATABASE_URL's database)
+# and is generated once: `make clean` or removing var/bench starts over.
+BENCH_ENV := LINLI_VAR_DIR=$${LINLI_VAR_DIR:-$(CURDIR)/var/bench}
+BENCH_ROOMS ?= 1000
+BENCH_BOOKINGS ?= 1000000
+BENCH_DURATION ?= 60
+
+bench-data: $(STAMP)
+	$(BENCH_ENV) $(MANAGE) migrate --noinput --verbosity 0
+	$(BENCH_ENV) $(MANAGE) bench_bookings_data --rooms $(BENCH_ROOMS) \
+		--bookings $(BENCH_BOOKINGS) --years 2 --drop-triggers --unless-present
+
+bench-bookings: bench-data
+	$(BENCH_ENV) $(PY) bench/bookings.py --duration $(BENCH_DURATION)
+
+bench-durability: bench-data
+	$(BENCH_ENV) $(PY) bench/durability.py --kills 20
 
 # The standing schemathesis test of make test, long: random seeds, 250 examples per operation.
 fuzz: $(STAMP)

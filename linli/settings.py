@@ -230,7 +230,14 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING" if not DEBUG else "INFO"}},
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process. Holds each venue's schedule (scenes.schedule_cache, a few kB a venue): room
+# for a city's venues, where locmem's default of 300 entries would keep evicting them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 if os.environ.get("CACHE_URL", "").startswith("file://"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -8,6 +8,7 @@ class ScenesConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
+        from scenes import schedule_cache  # noqa: F401  (connects the schedule-token signals)
         from scenes.event_views import venue_events_panel
         from scenes.panels import now_panel, week_days
         from spaces.extensions import (

@@ -137,13 +137,23 @@ def load_venue_data(
     entries: list[SceneEntry] | None = None,
     hours: HoursRules | None = None,
 ) -> VenueData:
-    """Fetch a venue's rooms, hours and scenes for [start, end) in five queries.
+    """A venue's rooms, hours and scenes for [start, end): one query for the rooms (unless
+    given) and one for the schedule token when the saved hours and scenes are cached
+    (scenes.schedule_cache), four more on a miss.
 
     Pass ``rooms`` / ``hours`` the caller already holds (the venue page's VenuePage) to
     skip those queries; ``hours`` is reloaded if it doesn't cover the range.
     """
     if rooms is None:
         rooms = list(venue.rooms.order_by("order", "pk"))
+    if hours is None or entries is None:
+        # The saved schedule: loaded once per change and per process (scenes.schedule_cache).
+        from scenes.schedule_cache import entries_between, venue_schedule
+
+        saved_hours, saved_entries = venue_schedule(venue)
+        hours = saved_hours if hours is None else hours
+        if entries is None:
+            entries = entries_between(saved_entries, start, end)
     if hours is None or not hours.covers(start - ONE_DAY, end):
         hours = load_rules(venue=venue, start=start, end=end)
     if entries is None:
@@ -230,8 +240,8 @@ def venue_timelines(
 ) -> dict[int, list[Segment]]:
     """Timelines of all the venue's rooms (or ``rooms``) over the local dates [start, end).
 
-    Five queries whatever the number of rooms, scenes and days: rooms, weekly hours, dated
-    exceptions, scenes, scenes' chosen rooms. ``entries`` replaces the saved scenes and
+    A constant number of queries whatever the number of rooms, scenes and days (see
+    ``load_venue_data``). ``entries`` replaces the saved scenes and
     ``hours`` the saved opening hours (the impact check uses them to see a venue as it
     would be after a change).
     """

@@ -24,6 +24,7 @@ from spaces.importer.records import CommunitySpec, RoomSpec, VenueSpec
 from spaces.importer.report import COMMUNITY, ROOM, VENUE, ImportReport, Loc
 from spaces.locks import venue_lock
 from spaces.models import Community, OpeningException, OpeningHours, Room, Venue
+from spaces.schedule import schedule_changed
 from spaces.services import HoursRule
 
 # Model field -> the file's name for it, for errors that only the database checks find.
@@ -186,6 +187,7 @@ class Writer:
             )
             for r in fresh
         )
+        schedule_changed(venue.pk)  # bulk_create sends no signal (spaces.schedule)
         return ["hours"]
 
     def _exceptions(
@@ -225,4 +227,6 @@ class Writer:
                 )
                 for o, c, n, reason in wanted
             )
+        if changed:
+            schedule_changed(venue.pk)  # bulk_create sends no signal (spaces.schedule)
         return ["exceptions"] if changed else []

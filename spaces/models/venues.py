@@ -1,3 +1,4 @@
+import uuid
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -51,6 +52,10 @@ class AccessibilityFeature(models.TextChoices):
     HEARING_LOOP = "hearing_loop", _("助听环路")
 
 
+def new_schedule_token() -> str:
+    return uuid.uuid4().hex
+
+
 class Venue(models.Model):
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="venues")
     kind = models.CharField(_("类型"), max_length=20, choices=VenueKind.choices)
@@ -79,6 +84,11 @@ class Venue(models.Model):
     is_published = models.BooleanField(_("已发布"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Replaced by a fresh random value whenever what decides the venue's timelines changes
+    # (hours, exceptions, rooms, scenes: see spaces.schedule); the key under which each
+    # process caches them. Random rather than a counter, so that a rolled-back change can
+    # never leave its value to be reused by a later one.
+    schedule_token = models.CharField(max_length=32, default=new_schedule_token, editable=False)
 
     class Meta:
         verbose_name = _("场馆")
