@@ -141,6 +141,10 @@ class Booking(models.Model):
             models.Index(fields=["venue", "local_date"], name="bookings_venue_day"),
             models.Index(fields=["resident", "starts_at"], name="bookings_resident_start"),
             models.Index(fields=["venue", "code"], name="bookings_venue_code"),
+            # record_no_shows and booking_create look for bookings whose window closed.
+            models.Index(
+                fields=["room", "status", "checkin_closes_at"], name="bookings_room_lapsing"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
