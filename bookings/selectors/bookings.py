@@ -7,9 +7,9 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from bookings.models import Booking
+from bookings.models import Booking, Rating
 from linli.errors import NotFound
-from spaces.permissions import venue_can_operate
+from spaces.permissions import venue_can_operate, venue_require_operator
 
 
 def _not_found() -> NotFound:
@@ -45,3 +45,19 @@ def bookings_of(*, user, now: dt.datetime, upcoming: bool | None = None) -> Quer
     if upcoming is False:
         return qs.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
     return qs.order_by("-starts_at", "-pk")
+
+
+def venue_bookings_on(*, user, venue, day: dt.date) -> QuerySet[Booking]:
+    """The desk's list: every booking at ``venue`` starting on the local ``day``, by time
+    (operators of the venue only; others get PermissionDenied)."""
+    venue_require_operator(user=user, venue=venue)
+    return (
+        Booking.objects.filter(venue=venue, local_date=day)
+        .select_related("venue", "room", "scene", "group", "resident", "series")
+        .order_by("starts_at", "room__order", "pk")
+    )
+
+
+def ratings_of(*, user) -> QuerySet[Rating]:
+    """A resident's own ratings, newest first."""
+    return Rating.objects.filter(resident=user).select_related("venue").order_by("-created_at")
