@@ -84,6 +84,10 @@ def _replay(stored: IdempotentRequest, fingerprint: str) -> tuple[int, Any]:
     return stored.status, stored.body
 
 
+def _stored(user, key: str) -> IdempotentRequest | None:
+    return IdempotentRequest.objects.filter(user=user, key=key).first()
+
+
 def idempotent(
     *, user, key: str | None, fingerprint: str, run: Callable[[], tuple[int, Any]]
 ) -> tuple[int, Any]:
@@ -97,7 +101,7 @@ def idempotent(
     if key is None:
         return run()
     key = check_key(key)
-    stored = IdempotentRequest.objects.filter(user=user, key=key).first()
+    stored = _stored(user, key)
     if stored is not None:
         return _replay(stored, fingerprint)
     try:

@@ -70,7 +70,8 @@ class BookingIn(Schema):
     starts_at: AwareInstant
     ends_at: AwareInstant
     people: int = Field(..., ge=1, le=10000)
-    purpose: str = Field(..., max_length=100)
+    # No max_length here: the service says how long it is ("最多 100 个字（现在 120 个）").
+    purpose: str = Field(..., description="what for, at most 100 characters")
     group: Id | None = Field(None, description="book on behalf of a group the caller leads")
 
 
@@ -155,7 +156,7 @@ class RatingIn(Schema):
     venue: Id
     date: Day = Field(description="the local date of the visit (a day with a check-in)")
     score: int = Field(..., ge=1, le=5)
-    comment: str = Field("", max_length=500)
+    comment: str = Field("", description="at most 500 characters (the service counts)")
 
 
 class RatingOut(Schema):

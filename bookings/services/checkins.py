@@ -148,7 +148,9 @@ def checkin_walk_in(*, user, venue: Venue, now: dt.datetime | None = None) -> Ch
             .filter(
                 venue=venue,
                 resident=user,
-                status=Status.CONFIRMED,
+                # A checked-in one too: a second scan inside the window is a no-op, not
+                # an extra walk-in row for the same visit.
+                status__in=(Status.CONFIRMED, Status.CHECKED_IN),
                 checkin_opens_at__lte=now,
                 checkin_closes_at__gt=now,
             )
