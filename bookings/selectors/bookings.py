@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking, Rating
 from linli.errors import NotFound
 from spaces.permissions import venue_can_operate, venue_require_operator
+
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def _not_found() -> NotFound:
@@ -21,6 +24,10 @@ def booking_get(*, user, public_id: str, as_operator: bool = False) -> Booking:
     ``as_operator``, or whenever the user operates the venue) an operator of its venue.
     Anyone else gets NotFound, exactly as for an id that does not exist."""
     if not (user and user.is_authenticated) or not isinstance(public_id, str):
+        raise _not_found()
+    # Anything that cannot be a public id (a NUL, which PostgreSQL refuses outright, or
+    # 2 KB of text from a path) is simply not found, without asking the database.
+    if not PUBLIC_ID.fullmatch(public_id):
         raise _not_found()
     booking = (
         Booking.objects.select_related("venue", "room", "scene", "group", "resident", "series")

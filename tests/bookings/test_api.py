@@ -677,3 +677,8 @@ def test_rating_needs_a_visit(frozen, venue, owner_client):
     rating = {"venue": venue.pk, "date": "2026-12-01", "score": 4}
     error(post(owner_client, "/api/ratings", rating), 422, "no_visit")
     error(post(owner_client, "/api/ratings", {**rating, "score": 6}), 422, "invalid")
+
+
+@pytest.mark.parametrize("bad", ["%00", "a%00b", "x" * 33, "%E9%82%BB"])
+def test_an_impossible_booking_id_is_simply_not_found(owner_client, bad):
+    error(owner_client.get(f"/api/bookings/{bad}"), 404, "booking_not_found")
