@@ -682,3 +682,40 @@ def test_rating_needs_a_visit(frozen, venue, owner_client):
 @pytest.mark.parametrize("bad", ["%00", "a%00b", "x" * 33, "%E9%82%BB"])
 def test_an_impossible_booking_id_is_simply_not_found(owner_client, bad):
     error(owner_client.get(f"/api/bookings/{bad}"), 404, "booking_not_found")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_book_once_and_answer_alike(frozen, scenes, room, owner):
+    """Eight simultaneous requests with the same key (a double tap, a retrying proxy): the
+    unique (user, key) constraint decides; all answer the same 201 and one booking exists.
+
+    PostgreSQL only: the SQLite test database is in memory (shared cache), where threads
+    get "table is locked" instead of waiting; on SQLite files the IMMEDIATE transaction
+    serialises the requests, and the second finds the first's row before inserting."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("threads need a server database (see the docstring)")
+
+    barrier = Barrier(8)
+    data = body(room, at(2, 10), at(2, 11))
+
+    def attempt(_):
+        client = Client()
+        client.force_login(owner)
+        try:
+            barrier.wait(timeout=30)
+            return post(client, "/api/bookings", data, **{"Idempotency-Key": "double-tap"})
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        responses = list(pool.map(attempt, range(8)))
+
+    assert [r.status_code for r in responses] == [201] * 8, [r.content for r in responses]
+    assert len({r.content for r in responses}) == 1
+    assert Booking.objects.count() == 1
+    assert IdempotentRequest.objects.count() == 1
