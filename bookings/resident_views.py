@@ -15,7 +15,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -233,7 +232,7 @@ def book_confirm(request: HttpRequest, room_id: int) -> HttpResponse:
         )
         return gate
     if request.method == "POST":
-        done = idempotency.replay(user=request.user, key=request.POST.get("key", ""))
+        done = idempotency.stored(user=request.user, key=request.POST.get("key", ""))
         if done is not None:
             return redirect("bookings:booking_detail", public_id=done.body["public_id"])
     day = starts_at.date()
@@ -244,7 +243,7 @@ def book_confirm(request: HttpRequest, room_id: int) -> HttpResponse:
     if slot is None:
         if request.method == "POST":
             # The first of two taps may have booked it a moment ago: that booking, no error.
-            done = idempotency.replay(user=request.user, key=request.POST.get("key", ""))
+            done = idempotency.stored(user=request.user, key=request.POST.get("key", ""))
             if done is not None:
                 return redirect("bookings:booking_detail", public_id=done.body["public_id"])
         messages.error(request, _("这个时段刚刚被别人约走了，或已不能预约，请另选时段。"))
@@ -286,32 +285,41 @@ def _create(request, room: Room, starts_at: dt.datetime, form: BookingForm) -> H
         "purpose": data["purpose"],
         "group": group.pk if group else None,
     }
+
+    def run():
+        booking = booking_create(
+            user=request.user,
+            room=room,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            people=data["people"],
+            purpose=data["purpose"],
+            group=group,
+        )
+        return 201, {"public_id": booking.public_id}
+
     try:
-        with transaction.atomic():
-            booking = booking_create(
-                user=request.user,
-                room=room,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                people=data["people"],
-                purpose=data["purpose"],
-                group=group,
-            )
-            idempotency.remember(
-                user=request.user,
-                key=key,
-                fingerprint=idempotency.fingerprint(asked),
-                status=201,
-                body={"public_id": booking.public_id},
-            )
+        # The form's hidden key makes a double tap book once (bookings.idempotency, as
+        # the API's Idempotency-Key does).
+        _status, body = idempotency.idempotent(
+            user=request.user,
+            key=key or None,
+            fingerprint=idempotency.fingerprint(asked),
+            run=run,
+        )
     except DomainError as exc:
+        if exc.code == "idempotency_mismatch":
+            # This form already booked (then came back, changed and sent again): that
+            # booking; a different booking needs a fresh form.
+            done = idempotency.stored(user=request.user, key=key)
+            return redirect("bookings:booking_detail", public_id=done.body["public_id"])
         if exc.code == "overlap":
             # The same form tapped twice at once: the first tap's booking, not an error.
-            done = idempotency.replay(user=request.user, key=key)
+            done = idempotency.stored(user=request.user, key=key)
             if done is not None:
                 return redirect("bookings:booking_detail", public_id=done.body["public_id"])
             messages.error(request, str(exc.message))
             return redirect(grid_url(room, starts_at.date()))
         add_domain_error(form, exc, field_map={"ends_at": "minutes", "starts_at": "__none__"})
         return None
-    return redirect("bookings:booking_detail", public_id=booking.public_id)
+    return redirect("bookings:booking_detail", public_id=body["public_id"])

@@ -148,7 +148,7 @@ _PYDANTIC_MESSAGES = {
 }
 
 # Errors raised by linli.api_types carry their own code and translated message.
-_CUSTOM_CODES = {"date_out_of_range", "local_time_required"}
+_CUSTOM_CODES = {"date_out_of_range", "local_time_required", "timezone_required"}
 
 
 def _field_name(loc) -> str:

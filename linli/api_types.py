@@ -7,6 +7,9 @@
   message instead of reaching the database as an aware time.
 - ``Day`` / ``Instant``: dates and datetimes inside the range the statutory calendar
   supports; outside it the answer is 422 ``date_out_of_range``, as the hours endpoint says.
+- ``AwareInstant``: an ``Instant`` that must carry its offset ("2026-12-02T10:00:00+08:00"
+  or "...Z"). A naive one is 422 ``timezone_required``: guessing a zone for a booking
+  would book the wrong hour. Numbers (Unix seconds) are refused too: ISO 8601 text only.
 
 Pydantic errors raised here carry their own type (``PydanticCustomError``); the API's
 validation handler uses it as the response ``code`` when it is the only problem.
@@ -16,7 +19,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 # PostgreSQL bigint, SQLite INTEGER: every id column is a BigAutoField.
@@ -40,6 +43,21 @@ def _supported_date(value: dt.date) -> dt.date:
 
 def _supported_instant(value: dt.datetime) -> dt.datetime:
     _supported_date(value.date())
+    return value
+
+
+def _text_instant(value):
+    if isinstance(value, int | float | bool):
+        raise PydanticCustomError("datetime_type", str(_("请输入有效的日期和时间（ISO 8601）。")))
+    return value
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PydanticCustomError(
+            "timezone_required",
+            str(_("请在时间后注明时区，如 2026-12-02T10:00:00+08:00。")),
+        )
     return value
 
 
@@ -69,3 +87,17 @@ LocalTime = Annotated[
 ]
 Day = Annotated[dt.date, AfterValidator(_supported_date)]
 Instant = Annotated[dt.datetime, AfterValidator(_supported_instant)]
+AwareInstant = Annotated[
+    dt.datetime,
+    BeforeValidator(_text_instant),
+    AfterValidator(_aware),
+    AfterValidator(_supported_instant),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 date and time with its offset (+08:00 or Z)",
+            "examples": ["2026-12-02T10:00:00+08:00"],
+        }
+    ),
+]

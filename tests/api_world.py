@@ -19,7 +19,7 @@ from PIL import Image
 
 from accounts.phone import mask_phone
 from accounts.tokens import api_token_create
-from bookings.models import BookingSeries
+from bookings.models import Booking, BookingSeries, Status
 from scenes.models import Event, Group, GroupInvitation, GroupMembership, GroupVenueApproval
 from scenes.services.group_invitations import invite_phone_hash
 from spaces.models import Photo
@@ -45,6 +45,7 @@ class World:
     photo: object
     invitation: object  # to the resident's own number
     series: object  # the group's weekly booking series, organised by the resident
+    booking: object  # our resident's, at our venue
     # The same kinds of object at a venue our operator does not run.
     foreign: dict
     # Authorization headers per caller: anonymous, resident, operator.
@@ -67,6 +68,8 @@ class World:
             "photo_id": [self.photo.pk, self.foreign["photo"].pk],
             "invitation_id": [self.invitation.pk, self.foreign["invitation"].pk],
             "series_id": [self.series.public_id, self.foreign["series"].public_id],
+            "booking_id": [self.booking.public_id, self.foreign["booking"].public_id],
+            "venue": [self.venue.pk],
             "group": [self.group.pk],
         }
 
@@ -95,6 +98,30 @@ def _venue_with_things(name: str, *, operator, group_leader=None) -> dict:
     photo = Photo.objects.create(venue=venue, caption="门口", image=_jpeg(), width=8, height=8)
     VenueRoleFactory(user=operator, venue=venue, role="operator")
     return {"venue": venue, "room": room, "scene": scene, "event": event, "photo": photo}
+
+
+def _booking(venue, room, scene, resident) -> Booking:
+    """A confirmed booking two days ahead, 10:00-11:00 local, as the service would store it."""
+    day = timezone.localdate(timezone.now(), venue.zone) + dt.timedelta(days=2)
+    starts = dt.datetime.combine(day, dt.time(10), tzinfo=venue.zone).astimezone(dt.UTC)
+    ends = starts + dt.timedelta(hours=1)
+    return Booking.objects.create(
+        venue=venue,
+        room=room,
+        scene=scene,
+        scene_kind=scene.kind,
+        resident=resident,
+        starts_at=starts,
+        ends_at=ends,
+        local_date=day,
+        checkin_opens_at=starts - dt.timedelta(minutes=30),
+        checkin_closes_at=starts + dt.timedelta(minutes=15),
+        cancel_deadline=starts - dt.timedelta(hours=2),
+        people=3,
+        purpose="合唱排练",
+        status=Status.CONFIRMED,
+        code="123456",
+    )
 
 
 def _invitation(group, phone: str, *, invited_by) -> GroupInvitation:
@@ -148,11 +175,14 @@ def build_world() -> World:
     foreign["invitation"] = _invitation(group, "13700000103", invited_by=resident)
     series = _series(group, ours["room"], resident)
     foreign["series"] = _series(foreign["group"], foreign["room"], other)
+    booking = _booking(ours["venue"], ours["room"], ours["scene"], resident)
+    foreign["booking"] = _booking(foreign["venue"], foreign["room"], foreign["scene"], other)
     world = World(
         group=group,
         approval=approval,
         invitation=invitation,
         series=series,
+        booking=booking,
         foreign=foreign,
         **ours,
     )

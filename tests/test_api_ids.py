@@ -39,10 +39,11 @@ NOT_FOUND = {
     "photo_id": ("photo_not_found", "找不到该照片。"),
     "invitation_id": ("invitation_not_found", "找不到该邀请，可能已过期或已处理。"),
     "series_id": ("series_not_found", "找不到这个预约系列。"),
+    "booking_id": ("booking_not_found", "找不到这个预约。"),
 }
 # Unguessable public ids (strings): any text may name one, so nothing is malformed, only
 # missing.
-PUBLIC_IDS = {"series_id"}
+PUBLIC_IDS = {"series_id", "booking_id"}
 FORBIDDEN = 403
 
 
@@ -128,6 +129,31 @@ OPERATIONS = {
         "resident", 404, code="invitation_not_found"
     ),
     "GET /api/venues/{venue_id}/group-approvals": Op("operator", FORBIDDEN),
+    # Bookings: availability is public; a booking at a venue the caller does not operate, or
+    # another resident's, is not found (never forbidden: its existence is not theirs).
+    "GET /api/rooms/{room_id}/availability": Op("anonymous", 200, query={"date": "2026-12-02"}),
+    "GET /api/venues/{venue_id}/availability": Op("anonymous", 200, query={"date": "2026-12-02"}),
+    "GET /api/bookings/{booking_id}": Op("resident", 404, code="booking_not_found"),
+    "POST /api/bookings/{booking_id}/cancel": Op(
+        "resident", 404, lambda w, f: {}, code="booking_not_found"
+    ),
+    "POST /api/bookings/{booking_id}/approve": Op("operator", 404, code="booking_not_found"),
+    "POST /api/bookings/{booking_id}/reject": Op(
+        "operator", 404, lambda w, f: {"reason": "已满"}, code="booking_not_found"
+    ),
+    "POST /api/bookings/{booking_id}/check-in": Op("operator", 404, code="booking_not_found"),
+    "POST /api/bookings/{booking_id}/payment": Op(
+        "operator", 404, lambda w, f: {"method": "cash"}, code="booking_not_found"
+    ),
+    "POST /api/venues/{venue_id}/check-ins": Op(
+        "operator", FORBIDDEN, lambda w, f: {"code": "123456"}, code="forbidden"
+    ),
+    "POST /api/venues/{venue_id}/walk-ins": Op(
+        "operator", FORBIDDEN, lambda w, f: {"headcount": 3}, code="forbidden"
+    ),
+    "GET /api/venues/{venue_id}/bookings": Op("operator", FORBIDDEN),
+    # Any resident may scan any venue's poster: "foreign" is another venue, a walk-in.
+    "POST /api/venues/{venue_id}/check-in": Op("resident", 201),
     "POST /api/group-approvals/{approval_id}/decide": Op(
         "operator", FORBIDDEN, lambda w, f: {"approve": True}
     ),
@@ -188,18 +214,22 @@ def _query(values: dict) -> str:
 
 def _ids(world: World, *, foreign: bool) -> dict[str, object]:
     source = world.foreign if foreign else vars(world)
-    return {"series_id": source["series"].public_id} | {
-        name: source[name.removesuffix("_id")].pk
-        for name in (
-            "venue_id",
-            "room_id",
-            "scene_id",
-            "event_id",
-            "group_id",
-            "approval_id",
-            "photo_id",
-            "invitation_id",
-        )
+    return {
+        "booking_id": source["booking"].public_id,
+        "series_id": source["series"].public_id,
+        **{
+            name: source[name.removesuffix("_id")].pk
+            for name in (
+                "venue_id",
+                "room_id",
+                "scene_id",
+                "event_id",
+                "group_id",
+                "approval_id",
+                "photo_id",
+                "invitation_id",
+            )
+        },
     }
 
 
@@ -213,9 +243,13 @@ def test_it_handles_missing_foreign_and_malformed_ids(world, label):
         code, message = NOT_FOUND[name]
         assert response.status_code == 404, (name, response.content)
         assert response.json() == {"code": code, "message": message, "fields": {}}, name
-        if name in PUBLIC_IDS:
-            continue
 
+        if name in PUBLIC_IDS:
+            for bad in ("abc", 0, 2**63, "x" * 33):
+                response = call(world, label, {**ours, name: bad})
+                assert response.status_code == 404, (name, bad, response.content)
+                assert response.json()["code"] == code, (name, bad)
+            continue
         for bad, problem in (("abc", "请输入整数。"), (0, "数值太小。"), (2**63, "数值太大。")):
             response = call(world, label, {**ours, name: bad})
             assert response.status_code == 422, (name, bad, response.content)
