@@ -129,14 +129,16 @@ def room_availability(
     venue = room.venue
     start, end = _dates(venue, start, end, date)
     slots = venue_availability(venue=venue, start=start, end=end, user=user, rooms=[room])
-    return {
-        "room": presenters.ref(room),
-        "venue": presenters.ref(venue),
-        "time_zone": venue.time_zone,
-        "from": start,
-        "to": end,
-        "slots": [presenters.slot_payload(s) for s in slots[room.pk]],
-    }
+    return presenters.trusted_json(
+        {
+            "room": presenters.ref(room),
+            "venue": presenters.ref(venue),
+            "time_zone": venue.time_zone,
+            "from": start,
+            "to": end,
+            "slots": [presenters.slot_payload(s) for s in slots[room.pk]],
+        }
+    )
 
 
 @router.get("/venues/{venue_id}/availability", response=VenueAvailabilityOut, auth=None)
@@ -152,21 +154,23 @@ def venue_day_availability(
     start, end = _dates(venue, None, None, date)
     rooms = list(venue.rooms.all())
     slots = venue_availability(venue=venue, start=start, end=end, user=user, rooms=rooms)
-    return {
-        "venue": presenters.ref(venue),
-        "time_zone": venue.time_zone,
-        "date": start,
-        "rooms": [
-            {
-                "id": room.pk,
-                "name": room.name,
-                "capacity": room.capacity,
-                "is_bookable": room.is_bookable,
-                "slots": [presenters.slot_payload(s) for s in slots[room.pk]],
-            }
-            for room in rooms
-        ],
-    }
+    return presenters.trusted_json(
+        {
+            "venue": presenters.ref(venue),
+            "time_zone": venue.time_zone,
+            "date": start,
+            "rooms": [
+                {
+                    "id": room.pk,
+                    "name": room.name,
+                    "capacity": room.capacity,
+                    "is_bookable": room.is_bookable,
+                    "slots": [presenters.slot_payload(s) for s in slots[room.pk]],
+                }
+                for room in rooms
+            ],
+        }
+    )
 
 
 # --- bookings -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.resume import Resumed
 from bookings.selectors.availability import room_availability
+from linli.forms import supported_date
 from spaces.models import Room
 
 KIND = "booking_start"
@@ -49,6 +50,8 @@ def finish_booking_start(*, user, room_id: int, start: str) -> Resumed:
     try:
         starts_at = dt.datetime.strptime(start, START_FORMAT).replace(tzinfo=room.venue.zone)
     except (TypeError, ValueError):
+        return Resumed(url=grid_url(room), message=_("请重新选择时段。"), ok=False)
+    if not supported_date(starts_at.date()):
         return Resumed(url=grid_url(room), message=_("请重新选择时段。"), ok=False)
     day = starts_at.date()
     slots = room_availability(room=room, start=day, end=day + dt.timedelta(days=1), user=user)

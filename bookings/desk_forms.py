@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from bookings.models import PaymentMethod
 from bookings.services.bookings import REASON_MAX
 from bookings.services.checkins import HEADCOUNT_MAX
-from linli.forms import PageFormMixin
+from linli.forms import CalendarDateField, PageFormMixin
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 
 
 class DayForm(PageFormMixin, forms.Form):
-    date = forms.DateField(
+    date = CalendarDateField(
         label=_("日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

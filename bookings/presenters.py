@@ -4,6 +4,10 @@ and ratings. Times are given in the venue's zone, with its offset."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+
+from django.http import HttpResponse
+from ninja.responses import NinjaJSONEncoder
 
 from bookings.models import Booking, CheckIn, Rating, Status
 from bookings.schemas import BookingOut
@@ -13,6 +17,18 @@ from bookings.states import effective_status
 
 def ref(obj) -> dict:
     return {"id": obj.pk, "name": obj.name}
+
+
+def trusted_json(payload: dict) -> HttpResponse:
+    """``payload`` as JSON without django-ninja validating it against the response schema
+    again. For availability only: the payload is built field by field from typed Slots by
+    slot_payload (below), and re-validating a room-week's ~200 slots cost more than
+    computing them (bench/bookings.py). The schema still documents the response, and
+    tests/test_api_schema.py checks every answer against it."""
+    return HttpResponse(
+        json.dumps(payload, cls=NinjaJSONEncoder, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
 
 
 def slot_payload(slot: Slot) -> dict:

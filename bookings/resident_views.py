@@ -32,7 +32,7 @@ from bookings.selectors.availability import Slot, room_availability
 from bookings.services.bookings import booking_create
 from linli.dates import month_day, month_day_weekday, relative_time
 from linli.errors import DomainError
-from linli.forms import add_domain_error
+from linli.forms import add_domain_error, supported_date
 from linli.pages import id_or_none
 from scenes.models import Group, GroupMembership
 from scenes.selectors.groups import group_can_book_at
@@ -161,9 +161,10 @@ def _room_or_404(room_id: int) -> Room:
 
 def _parse_start(room: Room, text: str) -> dt.datetime | None:
     try:
-        return dt.datetime.strptime(text or "", START_FORMAT).replace(tzinfo=room.venue.zone)
+        start = dt.datetime.strptime(text or "", START_FORMAT).replace(tzinfo=room.venue.zone)
     except ValueError:
         return None
+    return start if supported_date(start.date()) else None
 
 
 def _leader_groups(user, venue) -> list[tuple[int, str]]:
@@ -234,7 +235,10 @@ def book_confirm(request: HttpRequest, room_id: int) -> HttpResponse:
     if request.method == "POST":
         done = idempotency.stored(user=request.user, key=request.POST.get("key", ""))
         if done is not None:
-            return redirect("bookings:booking_detail", public_id=done.body["public_id"])
+            return redirect(
+                "bookings:booking_detail",
+                public_id=done.body.get("public_id") or done.body.get("id"),
+            )
     day = starts_at.date()
     slots = room_availability(
         room=room, start=day, end=day + dt.timedelta(days=1), user=request.user
@@ -245,7 +249,10 @@ def book_confirm(request: HttpRequest, room_id: int) -> HttpResponse:
             # The first of two taps may have booked it a moment ago: that booking, no error.
             done = idempotency.stored(user=request.user, key=request.POST.get("key", ""))
             if done is not None:
-                return redirect("bookings:booking_detail", public_id=done.body["public_id"])
+                return redirect(
+                    "bookings:booking_detail",
+                    public_id=done.body.get("public_id") or done.body.get("id"),
+                )
         messages.error(request, _("这个时段刚刚被别人约走了，或已不能预约，请另选时段。"))
         return redirect(grid_url(room, day))
     kwargs = {
@@ -312,12 +319,18 @@ def _create(request, room: Room, starts_at: dt.datetime, form: BookingForm) -> H
             # This form already booked (then came back, changed and sent again): that
             # booking; a different booking needs a fresh form.
             done = idempotency.stored(user=request.user, key=key)
-            return redirect("bookings:booking_detail", public_id=done.body["public_id"])
+            return redirect(
+                "bookings:booking_detail",
+                public_id=done.body.get("public_id") or done.body.get("id"),
+            )
         if exc.code == "overlap":
             # The same form tapped twice at once: the first tap's booking, not an error.
             done = idempotency.stored(user=request.user, key=key)
             if done is not None:
-                return redirect("bookings:booking_detail", public_id=done.body["public_id"])
+                return redirect(
+                    "bookings:booking_detail",
+                    public_id=done.body.get("public_id") or done.body.get("id"),
+                )
             messages.error(request, str(exc.message))
             return redirect(grid_url(room, starts_at.date()))
         add_domain_error(form, exc, field_map={"ends_at": "minutes", "starts_at": "__none__"})

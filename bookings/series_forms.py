@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.services.series import MAX_WEEKS
 from linli.dates import weekday_choices
-from linli.forms import PageFormMixin
+from linli.forms import CalendarDateField, PageFormMixin
 from scenes.models import GroupVenueApproval
 from spaces.models import Room
 
@@ -23,7 +23,7 @@ class SeriesForm(PageFormMixin, forms.Form):
         label=_("开始时间"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     end_time = forms.TimeField(label=_("结束时间"), widget=forms.TimeInput(attrs={"type": "time"}))
-    first_date = forms.DateField(
+    first_date = CalendarDateField(
         label=_("从哪天开始"), widget=forms.DateInput(attrs={"type": "date"})
     )
     weeks = forms.IntegerField(
@@ -32,7 +32,7 @@ class SeriesForm(PageFormMixin, forms.Form):
         max_value=MAX_WEEKS,
         required=False,
     )
-    until = forms.DateField(
+    until = CalendarDateField(
         label=_("或者到哪天为止"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

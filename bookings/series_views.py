@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import resident_required
 from bookings.models import BookingSeries, Status
+from bookings.selectors.bookings import PUBLIC_ID
 from bookings.selectors.series import series_bookings, series_get, series_of_group
 from bookings.series_forms import FIELD_MAP, SeriesForm
 from bookings.services.bookings import booking_cancel
@@ -149,7 +150,11 @@ def series_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @resident_required
 def series_cancel_date(request: HttpRequest, public_id: str, booking_id: str) -> HttpResponse:
     series = _series(request, public_id)
-    booking = series.bookings.select_related("venue").filter(public_id=booking_id).first()
+    booking = (
+        series.bookings.select_related("venue").filter(public_id=booking_id).first()
+        if PUBLIC_ID.fullmatch(booking_id)
+        else None
+    )
     if booking is None:
         raise Http404
     if not confirmed(request):

@@ -101,3 +101,22 @@ def set_plain_messages(field: forms.Field) -> None:
     max_length = getattr(field, "max_length", None)
     if max_length is not None and field.widget.attrs.get("maxlength") == str(max_length):
         del field.widget.attrs["maxlength"]
+
+
+def supported_date(value) -> bool:
+    """Whether ``value`` (a date) lies in the calendar Linli supports (spaces.calendar);
+    outside it, date arithmetic may overflow, so pages refuse it before computing."""
+    from spaces.calendar import MAX_DATE, MIN_DATE
+
+    return value is None or MIN_DATE < value <= MAX_DATE
+
+
+class CalendarDateField(forms.DateField):
+    """A date inside the supported calendar (else the form error "日期超出支持的范围…")."""
+
+    def validate(self, value):
+        super().validate(value)
+        if not supported_date(value):
+            from spaces.hours.compute import date_out_of_range
+
+            raise forms.ValidationError(str(date_out_of_range().message), code="date_out_of_range")

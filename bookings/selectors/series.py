@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from bookings.models import BookingSeries
+from bookings.selectors.bookings import PUBLIC_ID
 from linli.errors import NotFound
 from scenes.models import GroupMembership
 from spaces.permissions import venue_can_operate
@@ -18,6 +19,8 @@ def series_get(*, user, public_id: str) -> BookingSeries:
     """The series ``public_id`` if ``user`` may see it: its organiser, a leader of its
     group, or an operator of its venue. Anyone else gets NotFound, as for an unknown id."""
     if not (user and user.is_authenticated) or not isinstance(public_id, str):
+        raise _not_found()
+    if not PUBLIC_ID.fullmatch(public_id):  # a NUL or an overlong id: no query at all
         raise _not_found()
     series = (
         BookingSeries.objects.select_related("venue", "room", "group", "organiser")

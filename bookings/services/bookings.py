@@ -66,6 +66,7 @@ def record_lapsed(
     if venue is not None:
         qs = qs.filter(venue=venue)
     no_shows = list(qs.filter(status=Status.CONFIRMED).select_related("venue", "room"))
+    lapsed = list(qs.filter(status=Status.PENDING).values_list("pk", flat=True))
     qs.filter(status=Status.CONFIRMED).update(status=Status.NO_SHOW, no_show_recorded_at=now)
     qs.filter(status=Status.PENDING).update(
         status=Status.REJECTED, decided_at=now, reason=_("运营方未在签到截止前审核。")
@@ -73,6 +74,9 @@ def record_lapsed(
     for booking in no_shows:
         booking.status = Status.NO_SHOW
         notifications.queue(booking, "no_show")
+    # The resident was promised a text with the operator's decision: the lapse is one.
+    for booking in Booking.objects.filter(pk__in=lapsed):
+        notifications.queue(booking, "rejected")
     return no_shows
 
 
@@ -294,6 +298,9 @@ def booking_cancel(
         if effective_status(booking, now) not in (Status.PENDING, Status.CONFIRMED):
             raise _state_error(booking, now, "cancel")
         by_operator = is_operator and not is_owner
+        if by_operator and booking.status == Status.PENDING:
+            # DOMAIN.md: a request is confirmed or rejected by the operator, not cancelled.
+            raise Conflict(_("这个预约还在等待审核，请用“拒绝”并写明原因。"), code="use_reject")
         if by_operator and not reason:
             raise DomainError(
                 _("请写明取消原因，我们会短信告知预约人。"), code="required", field="reason"

@@ -114,20 +114,27 @@ def checkin_by_code(
     *, user, venue: Venue, code: str, now: dt.datetime | None = None
 ) -> CheckInResult:
     """The desk types the six-digit code from the resident's phone. The code is looked
-    up among the venue's bookings of today and yesterday (an overnight booking)."""
+    up among the venue's bookings of yesterday, today and tomorrow (codes are unique per
+    venue and day), the one whose check-in window is nearest now first."""
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     _require_operator(user, venue)
     if len(code) != 6:
         raise DomainError(_("签到码是 6 位数字，请核对后重新输入。"), code="invalid", field="code")
     now = now or timezone.now()
     today = _local_date(venue, now)
-    booking = (
-        Booking.objects.filter(
-            venue=venue, code=code, local_date__in=[today, today - dt.timedelta(days=1)]
-        )
-        .order_by("-local_date")
-        .first()
+    candidates = Booking.objects.filter(
+        venue=venue,
+        code=code,
+        # An overnight booking began yesterday; one just after midnight opens today.
+        local_date__in=[today - dt.timedelta(days=1), today, today + dt.timedelta(days=1)],
     )
+
+    def distance(b: Booking) -> dt.timedelta:
+        if b.checkin_opens_at <= now < b.checkin_closes_at:
+            return dt.timedelta(0)
+        return min(abs(b.checkin_opens_at - now), abs(b.checkin_closes_at - now))
+
+    booking = min(candidates, key=distance, default=None)
     if booking is None:
         raise NotFound(
             _("没有找到今天签到码为 %(code)s 的预约，请核对。") % {"code": code},

@@ -22,6 +22,8 @@ NO_SHOW_SMS = (
     "【邻里】您预约的五福茶馆议事茶亭（12月2日 10:00）未签到，已记为未到场。"
     "不能来时请提前取消，把时段让给邻居。"
 )
+# The request page promises a text with the decision; a lapse is one.
+LAPSED_SMS = "【邻里】您预约的五福茶馆议事茶亭（12月2日 11:00）未通过：运营方未在签到截止前审核。"
 
 
 def book(user, room, start, end):
@@ -82,7 +84,7 @@ def test_the_exact_window_edge(frozen, run, booked, sms_outbox):
     assert run() == "已记录 0 个未到场、1 个未及时审核的预约。"
     assert statuses(confirmed, pending) == ["no_show", "rejected"]
     assert Booking.objects.get(pk=pending.pk).reason == "运营方未在签到截止前审核。"
-    assert len(sms_outbox) == 1  # a lapsed request is not a no-show: no text
+    assert [m.message for m in sms_outbox] == [NO_SHOW_SMS, LAPSED_SMS]
 
 
 def test_running_it_again_records_nothing_and_texts_once(frozen, run, booked, sms_outbox):
@@ -92,7 +94,7 @@ def test_running_it_again_records_nothing_and_texts_once(frozen, run, booked, sm
     assert run() == "已记录 1 个未到场、1 个未及时审核的预约。"
     assert run() == "已记录 0 个未到场、0 个未及时审核的预约。"
     assert statuses(confirmed, pending) == ["no_show", "rejected"]
-    assert [m.message for m in sms_outbox] == [NO_SHOW_SMS]
+    assert [m.message for m in sms_outbox] == [NO_SHOW_SMS, LAPSED_SMS]
 
 
 def test_a_checked_in_booking_is_left_alone(frozen, run, booked, operator, sms_outbox):
@@ -103,7 +105,7 @@ def test_a_checked_in_booking_is_left_alone(frozen, run, booked, operator, sms_o
     sms_outbox.clear()
     assert run() == "已记录 0 个未到场、1 个未及时审核的预约。"
     assert statuses(confirmed, pending) == ["checked_in", "rejected"]
-    assert sms_outbox == []
+    assert [m.message for m in sms_outbox] == [LAPSED_SMS]
 
 
 def test_every_venue_in_small_batches(frozen, run, booked, owner, sms_outbox):
@@ -116,4 +118,4 @@ def test_every_venue_in_small_batches(frozen, run, booked, owner, sms_outbox):
     sms_outbox.clear()
     assert run("--batch", "1") == "已记录 3 个未到场、1 个未及时审核的预约。"
     assert statuses(*booked, *elsewhere) == ["no_show", "rejected", "no_show", "no_show"]
-    assert len(sms_outbox) == 3
+    assert len(sms_outbox) == 4  # three no-shows and the lapsed request
