@@ -211,16 +211,26 @@ def cancel(items: list[ImpactItem], *, change: Change, user, message: str) -> li
         [item.id for item in items]
     )
     cancelled = []
+    first_of_series: dict[int, Booking] = {}
     for item in items:
         booking = bookings.get(item.id)
         if booking is None:
             continue
-        booking = booking_cancel(user=user, booking=booking, reason=reason)
-        if isinstance(change, RoomChange) and change.removed:
+        in_series = booking.series_id is not None
+        booking = booking_cancel(user=user, booking=booking, reason=reason, notify=not in_series)
+        cancelled.append(booking)
+        if in_series:
+            # A weekly series gets one text for all its dates this change cancels.
+            first_of_series.setdefault(booking.series_id, booking)
+        elif isinstance(change, RoomChange) and change.removed:
             # The room's deletion takes its bookings along before the notice task reads
             # the booking: send the text as it reads now.
             notifications.queue_text(booking, "cancelled")
-        cancelled.append(booking)
+    for booking in first_of_series.values():
+        if isinstance(change, RoomChange) and change.removed:
+            notifications.queue_text(booking, "series_cancelled")
+        else:
+            notifications.queue(booking, "series_cancelled")
     logger.info(
         "%s at venue %s: user %s cancelled bookings %s",
         change.what(),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from linli.dates import month_day_time
 
-KINDS = ("confirmed", "rejected", "cancelled", "reminder", "no_show")
+KINDS = ("confirmed", "rejected", "cancelled", "series_cancelled", "reminder", "no_show")
 REMINDER_HOUR = 18
 
 
@@ -72,6 +72,7 @@ def text(booking, kind: str) -> str:
             "when": month_day_time(booking.starts_at.astimezone(booking.venue.zone)),
             "code": booking.code,
             "reason": booking.reason or _("未说明"),
+            "count": _series_cancelled_count(booking) if kind == "series_cancelled" else 0,
         }
         messages = {
             "confirmed": _(
@@ -79,6 +80,11 @@ def text(booking, kind: str) -> str:
             ),
             "rejected": _("【邻里】您预约的%(venue)s%(room)s（%(when)s）未通过：%(reason)s"),
             "cancelled": _("【邻里】您预约的%(venue)s%(room)s（%(when)s）已被场馆取消：%(reason)s"),
+            # One text for the dates of a weekly series an operator cancels at once.
+            "series_cancelled": _(
+                "【邻里】您在%(venue)s%(room)s的每周预约（%(when)s 起共 %(count)s 次）"
+                "已被场馆取消：%(reason)s"
+            ),
             "reminder": _(
                 "【邻里】提醒：明天 %(when)s 在%(venue)s%(room)s有您的预约，签到码 %(code)s。"
             ),
@@ -88,3 +94,14 @@ def text(booking, kind: str) -> str:
             ),
         }
         return messages[kind] % values
+
+
+def _series_cancelled_count(booking) -> int:
+    """The dates of ``booking``'s series cancelled by the venue with the same reason, from
+    this one on: what one "series_cancelled" text stands for."""
+    return booking.series.bookings.filter(
+        status="cancelled",
+        cancelled_by_operator=True,
+        reason=booking.reason,
+        starts_at__gte=booking.starts_at,
+    ).count()

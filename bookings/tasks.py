@@ -50,6 +50,7 @@ def _still_true(booking, kind: str) -> bool:
         "confirmed": (Status.CONFIRMED, Status.CHECKED_IN),
         "rejected": (Status.REJECTED,),
         "cancelled": (Status.CANCELLED,),
+        "series_cancelled": (Status.CANCELLED,),
         "no_show": (Status.NO_SHOW,),
     }[kind]
     return state in expected or booking.status in expected

@@ -283,10 +283,16 @@ def _state_error(booking: Booking, now: dt.datetime, action: str) -> Conflict:
 
 
 def booking_cancel(
-    *, user, booking: Booking, reason: str = "", now: dt.datetime | None = None
+    *,
+    user,
+    booking: Booking,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    notify: bool = True,
 ) -> Booking:
     """The resident cancels before the deadline; an operator of the venue cancels any
-    pending or confirmed booking with a reason, and the resident is told."""
+    confirmed booking with a reason, and the resident is told (unless ``notify`` is
+    False: a caller cancelling many dates of one series sends one text for them all)."""
     reason = (reason or "").strip()[:REASON_MAX]
     with transaction.atomic():
         booking = _locked(booking)
@@ -316,7 +322,7 @@ def booking_cancel(
         booking.cancelled_by_operator = by_operator
         booking.reason = reason
         booking.save(update_fields=["status", "cancelled_at", "cancelled_by_operator", "reason"])
-        if by_operator:
+        if by_operator and notify:
             notifications.queue(booking, "cancelled")
     return booking
 

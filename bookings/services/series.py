@@ -34,7 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import rules
+from bookings import notifications, rules
 from bookings.models import Booking, BookingSeries, Status
 from bookings.services.bookings import booking_cancel, booking_check, booking_create
 from bookings.services.series_input import (  # noqa: F401  (re-exported)
@@ -361,5 +361,9 @@ def series_cancel(
             # booking_cancel asks the deadline of each: one past it stays (the desk cancels).
             if now > booking.cancel_deadline and not is_operator:
                 continue
-            cancelled.append(booking_cancel(user=user, booking=booking, reason=reason, now=now))
+            cancelled.append(
+                booking_cancel(user=user, booking=booking, reason=reason, now=now, notify=False)
+            )
+        if cancelled and is_operator and cancelled[0].resident_id != user.pk:
+            notifications.queue(cancelled[0], "series_cancelled")  # one text, not one a date
     return cancelled

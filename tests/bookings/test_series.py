@@ -365,3 +365,16 @@ def test_dates_past_the_calendar_are_refused(september, scenes, owner, choir, ro
             user=owner, group=choir, room=room, **inputs(first_date=dt.date(9990, 12, 20))
         )
     assert exc.value.code == "date_out_of_range"
+
+
+def test_an_operator_cancelling_a_series_sends_one_text(
+    september, scenes, owner, choir, room, operator, sms_outbox, django_capture_on_commit_callbacks
+):
+    series = series_create(user=owner, group=choir, room=room, **inputs())
+    sms_outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = series_cancel(user=operator, series=series, reason="场馆装修")
+    assert len(cancelled) == 4  # 09-15, 09-17, 09-22, 09-24 (09-29 on is too far ahead)
+    assert [m.message for m in sms_outbox] == [
+        "【邻里】您在五福茶馆议事茶亭的每周预约（9月15日 10:00 起共 4 次）已被场馆取消：场馆装修"
+    ]
