@@ -100,7 +100,9 @@ def bookings_erase_for(*, user: User) -> None:
     for venue_id in sorted(set(future.values_list("venue_id", flat=True))):
         venue_lock(venue_id)
     future.update(status=Status.CANCELLED, cancelled_at=now, reason="")
-    Booking.objects.filter(resident=user).update(resident=None, purpose="")
+    Booking.objects.filter(resident=user).update(
+        resident=None, purpose="", reason=""
+    )  # operators' notes may name them
     CheckIn.objects.filter(resident=user).update(resident=None)
     Rating.objects.filter(resident=user).update(resident=None, comment="")
     IdempotentRequest.objects.filter(user=user).delete()
