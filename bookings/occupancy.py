@@ -6,15 +6,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from bookings.models import Booking
+from bookings.rules import overlapping
 from bookings.states import holding_q
 from linli.dates import time_range
 
 
 def booked(*, room, starts_at, ends_at, now) -> str | None:
     booking = (
-        Booking.objects.filter(
-            holding_q(now), room=room, starts_at__lt=ends_at, ends_at__gt=starts_at
-        )
+        Booking.objects.filter(holding_q(now), overlapping(starts_at, ends_at), room=room)
         .order_by("starts_at")
         .first()
     )

@@ -20,12 +20,17 @@ from django.utils.translation import gettext as _
 
 from linli.dates import month_day, relative_time
 from linli.errors import DomainError, PermissionDenied
+from scenes.booking_rules import RULES_BY_NAME
 from scenes.choices import WhoMayBook
 from scenes.resolution import CLOSED, OPEN, Segment, segments_between
 from scenes.rules import Problem
 
 UTC = dt.UTC
 MAX_RANGE_DAYS = 31
+# No booking lasts longer than the longest allowed duration (scenes.booking_rules), so one
+# overlapping [start, end) began after start - LONGEST: the lower bound that lets the
+# (room, starts_at) index find overlaps without reading the room's whole history.
+LONGEST = dt.timedelta(minutes=RULES_BY_NAME["max_duration_minutes"].high)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,3 +222,16 @@ def windows(rules, starts_at: dt.datetime, ends_at: dt.datetime) -> dict[str, dt
         ),
         "cancel_deadline": starts_at - dt.timedelta(minutes=rules.cancel_deadline_minutes),
     }
+
+
+def overlapping(start: dt.datetime, end: dt.datetime, prefix: str = ""):
+    """The Q for bookings overlapping [start, end), bounded below for the index."""
+    from django.db.models import Q
+
+    return Q(
+        **{
+            f"{prefix}starts_at__lt": end,
+            f"{prefix}starts_at__gt": start - LONGEST,
+            f"{prefix}ends_at__gt": start,
+        }
+    )

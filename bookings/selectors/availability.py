@@ -88,7 +88,8 @@ def busy_intervals(
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {r.pk: [] for r in rooms}
     ids = list(busy)
     overlapping = Q(starts_at__lt=end, ends_at__gt=start, room_id__in=ids)
-    for room_id, s, e in Booking.objects.filter(overlapping & holding_q(now)).values_list(
+    booked = rules.overlapping(start, end) & Q(room_id__in=ids) & holding_q(now)
+    for room_id, s, e in Booking.objects.filter(booked).values_list(
         "room_id", "starts_at", "ends_at"
     ):
         busy[room_id].append((s, e))

@@ -62,7 +62,7 @@ def record_lapsed(
     if room_ids is not None:
         qs = qs.filter(room_id__in=room_ids)
     if overlapping is not None:
-        qs = qs.filter(starts_at__lt=overlapping[1], ends_at__gt=overlapping[0])
+        qs = qs.filter(rules.overlapping(*overlapping))
     if venue is not None:
         qs = qs.filter(venue=venue)
     no_shows = list(qs.filter(status=Status.CONFIRMED).select_related("venue", "room"))
@@ -167,7 +167,7 @@ def booking_check(
 def _competing(room: Room, starts_at, ends_at, now) -> str | None:
     """Why [starts_at, ends_at) is taken in ``room``, or None when it is free."""
     holding = Booking.objects.filter(
-        holding_q(now), room=room, starts_at__lt=ends_at, ends_at__gt=starts_at
+        holding_q(now), rules.overlapping(starts_at, ends_at), room=room
     )
     if holding.exists():
         return _("这个时段刚刚被别人约走了，请另选时段。")

@@ -123,7 +123,9 @@ def _busy(room: Room, start: dt.datetime, end: dt.datetime, now: dt.datetime):
     """What holds the room over [start, end): bookings, then published events."""
     overlapping = Q(room=room, starts_at__lt=end, ends_at__gt=start)
     bookings = list(
-        Booking.objects.filter(overlapping & holding_q(now)).values_list("starts_at", "ends_at")
+        Booking.objects.filter(
+            rules.overlapping(start, end), holding_q(now), room=room
+        ).values_list("starts_at", "ends_at")
     )
     events = list(
         Event.objects.filter(overlapping, status=Event.Status.PUBLISHED).values_list(
