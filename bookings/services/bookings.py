@@ -65,10 +65,16 @@ def record_lapsed(
         qs = qs.filter(rules.overlapping(*overlapping))
     if venue is not None:
         qs = qs.filter(venue=venue)
-    no_shows = list(qs.filter(status=Status.CONFIRMED).select_related("venue", "room"))
-    lapsed = list(qs.filter(status=Status.PENDING).values_list("pk", flat=True))
-    qs.filter(status=Status.CONFIRMED).update(status=Status.NO_SHOW, no_show_recorded_at=now)
-    qs.filter(status=Status.PENDING).update(
+    found = list(qs.values_list("pk", "status"))  # usually none: one query, no writes
+    if not found:
+        return []
+    no_show_ids = [pk for pk, status in found if status == Status.CONFIRMED]
+    lapsed = [pk for pk, status in found if status == Status.PENDING]
+    no_shows = list(Booking.objects.filter(pk__in=no_show_ids).select_related("venue", "room"))
+    Booking.objects.filter(pk__in=no_show_ids).update(
+        status=Status.NO_SHOW, no_show_recorded_at=now
+    )
+    Booking.objects.filter(pk__in=lapsed).update(
         status=Status.REJECTED, decided_at=now, reason=_("运营方未在签到截止前审核。")
     )
     for booking in no_shows:
@@ -142,12 +148,17 @@ def booking_check(
     problems += rules.people_problems(place.rules, people)
     if personal_limit and group is None:
         limit = place.rules.max_active_bookings
-        active = (
-            Booking.objects.filter(holding_q(now), resident=user, group__isnull=True)
-            .filter(scene_id=place.segment.scene.pk, ends_at__gt=now)
-            .exclude(status=Status.CHECKED_IN)
-            .count()
-        )
+        # Pending or confirmed, window still open (so still holding), not ended. Written
+        # without holding_q's OR, and the scene compared here: given a scene, SQLite
+        # (no ANALYZE) reads the scene's whole history instead of the resident's few rows.
+        scenes = Booking.objects.filter(
+            resident=user,
+            group__isnull=True,
+            status__in=(Status.PENDING, Status.CONFIRMED),
+            checkin_closes_at__gt=now,
+            ends_at__gt=now,
+        ).values_list("scene_id", flat=True)
+        active = sum(1 for scene_id in scenes if scene_id == place.segment.scene.pk)
         if active >= limit:
             problems.append(
                 rules.Problem(
