@@ -34,18 +34,16 @@ from bookings import rules as booking_rules
 from bookings.models import Booking, Status
 from bookings.states import holding_q
 from linli.dates import month_day, time_range
-from linli.errors import DomainError
 from scenes.choices import WhoMayBook
 from scenes.event_impact import newly_closed
 from scenes.resolution import Segment, segments_between, venue_timelines
-from spaces.impact import Change, HoursChange, ImpactItem, RoomChange
+from spaces.impact import Change, HoursChange, ImpactItem, RoomChange, operator_message
 from spaces.permissions import venue_can_operate
 
 logger = logging.getLogger(__name__)
 
 KIND = "booking"
 UTC = dt.UTC
-REASON_MAX = 200
 
 
 def _affected_bookings(change: Change) -> list[Booking]:
@@ -191,14 +189,7 @@ def keep(items: list[ImpactItem], *, change: Change, user) -> None:
 
 def cancel_reason(message: str) -> str:
     """The operator's message as each booking's cancel reason (the SMS quotes it)."""
-    # Browsers count a line break as one character against maxlength but send "\r\n".
-    reason = (message or "").replace("\r\n", "\n").strip()
-    if len(reason) > REASON_MAX:
-        raise DomainError(
-            _("%(label)s不能超过 %(n)s 个字。") % {"label": _("给居民的说明"), "n": REASON_MAX},
-            field="cancel_message",
-        )
-    return reason
+    return operator_message(message)
 
 
 def cancel(items: list[ImpactItem], *, change: Change, user, message: str) -> list[Booking]:

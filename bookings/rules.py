@@ -190,6 +190,25 @@ def time_problems(
     return problems
 
 
+PURPOSE_MAX = 100
+
+
+def purpose_problems(purpose: str) -> list[Problem]:
+    """What a booking is for (already stripped): required, at most PURPOSE_MAX characters."""
+    if not purpose:
+        return [Problem("purpose", "required", _("请填写用途，如“合唱排练”。"))]
+    if len(purpose) > PURPOSE_MAX:
+        return [
+            Problem(
+                "purpose",
+                "too_long",
+                _("用途最多 %(max)s 个字（现在 %(count)s 个）。")
+                % {"max": PURPOSE_MAX, "count": len(purpose)},
+            )
+        ]
+    return []
+
+
 def people_problems(rules, people: int) -> list[Problem]:
     if people < 1:
         return [Problem("people", "invalid", _("人数至少为 1。"))]

@@ -23,12 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from linli.dates import month_day, time_range
-from linli.errors import DomainError
 from scenes.models import Event
 from scenes.resolution import CLOSED, Segment, segments_between, venue_timelines
 from scenes.selectors.events import with_counts
-from scenes.services.events import REASON_MAX, CancelResult, event_cancel
-from spaces.impact import Change, HoursChange, ImpactItem, RoomChange
+from scenes.services.events import CancelResult, event_cancel
+from spaces.impact import Change, HoursChange, ImpactItem, RoomChange, operator_message
 
 logger = logging.getLogger(__name__)
 
@@ -163,15 +162,7 @@ def keep(items: list[ImpactItem], *, change: Change, user) -> None:
 
 def cancel_reason(message: str) -> str:
     """The operator's message as an event's cancel reason (the notice adds its own 。)."""
-    # Browsers count a line break as one character against maxlength but send "\r\n":
-    # counted as sent, a message that fit the box could be refused.
-    reason = (message or "").replace("\r\n", "\n").strip().rstrip("。.")
-    if len(reason) > REASON_MAX:
-        raise DomainError(
-            _("%(label)s不能超过 %(n)s 个字。") % {"label": _("给居民的说明"), "n": REASON_MAX},
-            field="cancel_message",
-        )
-    return reason
+    return operator_message(message, strip="。.")
 
 
 def cancel(items: list[ImpactItem], *, change: Change, user, message: str) -> list[CancelResult]:

@@ -49,6 +49,24 @@ from spaces.models import Room, Venue
 ON_CONFLICT_CHOICES = ("ask", "keep", "cancel")
 
 
+MESSAGE_MAX = 200  # what providers store as a cancel reason (200-character fields)
+
+
+def operator_message(message: str, *, strip: str = "") -> str:
+    """The operator's message to residents as providers store it (the cancel reason an
+    SMS or an event page quotes), refused when longer than MESSAGE_MAX. ``strip``: trailing
+    characters to drop (a notice that adds its own 。)."""
+    # Browsers count a line break as one character against maxlength but send "\r\n":
+    # counted as sent, a message that fit the box could be refused.
+    reason = (message or "").replace("\r\n", "\n").strip().rstrip(strip)
+    if len(reason) > MESSAGE_MAX:
+        raise DomainError(
+            _("%(label)s不能超过 %(n)s 个字。") % {"label": _("给居民的说明"), "n": MESSAGE_MAX},
+            field="cancel_message",
+        )
+    return reason
+
+
 @dataclass(frozen=True, slots=True)
 class ImpactItem:
     """One thing that would fall outside the rules after a change.

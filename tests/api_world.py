@@ -19,7 +19,7 @@ from PIL import Image
 
 from accounts.phone import mask_phone
 from accounts.tokens import api_token_create
-from bookings.models import Booking, BookingSeries, Status
+from bookings.models import Booking, BookingSeries
 from scenes.models import Event, Group, GroupInvitation, GroupMembership, GroupVenueApproval
 from scenes.services.group_invitations import invite_phone_hash
 from spaces.models import Photo
@@ -29,6 +29,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
     VenueRoleFactory,
+    make_booking,
     make_scene,
     weekly_hours,
 )
@@ -104,23 +105,16 @@ def _booking(venue, room, scene, resident) -> Booking:
     """A confirmed booking two days ahead, 10:00-11:00 local, as the service would store it."""
     day = timezone.localdate(timezone.now(), venue.zone) + dt.timedelta(days=2)
     starts = dt.datetime.combine(day, dt.time(10), tzinfo=venue.zone).astimezone(dt.UTC)
-    ends = starts + dt.timedelta(hours=1)
-    return Booking.objects.create(
-        venue=venue,
-        room=room,
+    return make_booking(
+        room,
+        starts,
+        resident=resident,
         scene=scene,
         scene_kind=scene.kind,
-        resident=resident,
-        starts_at=starts,
-        ends_at=ends,
-        local_date=day,
-        checkin_opens_at=starts - dt.timedelta(minutes=30),
-        checkin_closes_at=starts + dt.timedelta(minutes=15),
-        cancel_deadline=starts - dt.timedelta(hours=2),
         people=3,
         purpose="合唱排练",
-        status=Status.CONFIRMED,
-        code="123456",
+        checkin_opens_at=starts - dt.timedelta(minutes=30),
+        cancel_deadline=starts - dt.timedelta(hours=2),
     )
 
 

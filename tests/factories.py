@@ -126,3 +126,38 @@ def make_scene(venue, *, kind="public", rooms=(), **fields):
     if rooms:
         scene.rooms.set(rooms)
     return scene
+
+
+def make_booking(
+    room,
+    start,
+    *,
+    resident=None,
+    hours: float = 1,
+    status: str = "confirmed",
+    code: str = "123456",
+    people: int = 2,
+    purpose: str = "品茶议事",
+    **fields,
+):
+    """A booking row written directly, with the windows the default rules give (check-in
+    15 minutes either side of the start, cancel up to an hour before): for tests and page
+    audits that need a booking without going through bookings.services."""
+    from bookings.models import Booking
+
+    values = {
+        "venue": room.venue,
+        "room": room,
+        "resident": resident,
+        "starts_at": start,
+        "ends_at": start + dt.timedelta(hours=hours),
+        "local_date": start.astimezone(room.venue.zone).date(),
+        "checkin_opens_at": start - dt.timedelta(minutes=15),
+        "checkin_closes_at": start + dt.timedelta(minutes=15),
+        "cancel_deadline": start - dt.timedelta(hours=1),
+        "people": people,
+        "purpose": purpose,
+        "status": status,
+        "code": code,
+    }
+    return Booking.objects.create(**{**values, **fields})

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from bookings.models import Booking, BookingSeries, Status
+from bookings.models import Booking, BookingSeries
 from scenes.models import Event, EventSeries, Group, GroupInvitation, GroupMembership
 from scenes.services.group_invitations import group_invite, invite_phone_hash
 from tests.factories import (
@@ -22,6 +22,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
     VenueRoleFactory,
+    make_booking,
     make_scene,
 )
 
@@ -149,43 +150,20 @@ def _series(group, room, leader, start):
         people=5,
         purpose="合唱排练",
     )
-    booking = Booking.objects.create(
-        venue=room.venue,
-        room=room,
-        resident=leader,
-        group=group,
-        series=series,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        local_date=start.date(),
-        checkin_opens_at=start - dt.timedelta(minutes=15),
-        checkin_closes_at=start + dt.timedelta(minutes=15),
-        cancel_deadline=start - dt.timedelta(hours=1),
-        people=5,
-        purpose="合唱排练",
-        status=Status.CONFIRMED,
-        code="123456",
+    booking = make_booking(
+        room, start, resident=leader, group=group, series=series, people=5, purpose="合唱排练"
     )
     return series, booking
 
 
 def _booking(room, resident, start):
-    from bookings.models import Booking
-
-    return Booking.objects.create(
-        venue=room.venue,
-        room=room,
+    return make_booking(
+        room,
+        start,
         resident=resident,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        local_date=start.date(),
-        checkin_opens_at=start - dt.timedelta(minutes=15),
-        checkin_closes_at=start + dt.timedelta(minutes=15),
-        cancel_deadline=start - dt.timedelta(hours=2),
-        people=2,
         purpose="下棋",
-        status="confirmed",
         code=f"{resident.pk:06d}",
+        cancel_deadline=start - dt.timedelta(hours=2),
     )
 
 
@@ -213,26 +191,11 @@ def _operator_venue(method="get"):
 
 def _booking_in(room):
     """One booking in ``room`` (made once per test): what a booking's QR code opens."""
-    from bookings.models import Booking
 
     found = Booking.objects.filter(room=room).first()
     if found:
         return found
-    start = dt.datetime(2030, 10, 14, 10, tzinfo=SH)
-    return Booking.objects.create(
-        venue=room.venue,
-        room=room,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        local_date=start.date(),
-        checkin_opens_at=start - dt.timedelta(minutes=15),
-        checkin_closes_at=start + dt.timedelta(minutes=15),
-        cancel_deadline=start - dt.timedelta(hours=1),
-        people=2,
-        purpose="品茶议事",
-        status="confirmed",
-        code="123456",
-    )
+    return make_booking(room, dt.datetime(2030, 10, 14, 10, tzinfo=SH))
 
 
 # url name -> who asks, the kwargs of a good URL, of a missing id and of a foreign one.

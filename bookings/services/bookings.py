@@ -30,7 +30,6 @@ from spaces.models import Room
 from spaces.permissions import venue_can_operate
 
 ONE_DAY = dt.timedelta(days=1)
-PURPOSE_MAX = 100
 REASON_MAX = 200
 
 
@@ -211,15 +210,7 @@ def booking_create(
     if not (user and user.is_authenticated and user.is_active):
         require_resident(user)  # 403 not_resident: sign in first
     purpose = (purpose or "").strip()
-    if not purpose:
-        raise DomainError(_("请填写用途，如“合唱排练”。"), code="required", field="purpose")
-    if len(purpose) > PURPOSE_MAX:
-        raise DomainError(
-            _("用途最多 %(max)s 个字（现在 %(count)s 个）。")
-            % {"max": PURPOSE_MAX, "count": len(purpose)},
-            code="too_long",
-            field="purpose",
-        )
+    rules.raise_problems(rules.purpose_problems(purpose))
     with transaction.atomic():
         venue = venue_lock(room.venue_id)
         room = Room.objects.select_related("venue").get(pk=room.pk)

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from bookings.services.bookings import PURPOSE_MAX
+from bookings.rules import purpose_problems
 from linli.dates import month_day
 from linli.errors import DomainError
 from spaces import calendar
@@ -73,15 +73,8 @@ def check_input(
     if people is None or people < 1:
         problem("people", "invalid", _("人数至少为 1。"))
     purpose = (purpose or "").strip()
-    if not purpose:
-        problem("purpose", "required", _("请填写用途，如“合唱排练”。"))
-    elif len(purpose) > PURPOSE_MAX:
-        problem(
-            "purpose",
-            "too_long",
-            _("用途最多 %(max)s 个字（现在 %(count)s 个）。")
-            % {"max": PURPOSE_MAX, "count": len(purpose)},
-        )
+    for p in purpose_problems(purpose):
+        problem(p.field, p.code, p.message)
     if codes:
         first = next(iter(fields.values()))[0]
         raise DomainError(first, code=codes[0], fields=fields)

@@ -167,7 +167,7 @@ def _booking_values(venue) -> dict[str, int | str]:
 def _booking_series(group, venue) -> str:
     """The public id of the demo group's weekly booking series; one with a booked date
     and a skipped one is made here when the demo has none."""
-    from bookings.models import Booking, BookingSeries, Status
+    from bookings.models import BookingSeries
 
     found = BookingSeries.objects.filter(group=group).first()
     if found is not None:
@@ -197,21 +197,16 @@ def _booking_series(group, venue) -> str:
             }
         ],
     )
-    Booking.objects.create(
-        venue=venue,
-        room=room,
+    from tests.factories import make_booking
+
+    make_booking(
+        room,
+        start,
         resident=leader,
         group=group,
         series=series,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        local_date=day,
-        checkin_opens_at=start - dt.timedelta(minutes=15),
-        checkin_closes_at=start + dt.timedelta(minutes=15),
-        cancel_deadline=start - dt.timedelta(hours=1),
         people=8,
         purpose="合唱排练",
-        status=Status.CONFIRMED,
         code="246810",
     )
     return series.public_id
@@ -232,20 +227,16 @@ def _desk_booking(venue):
         return found
     room = venue.rooms.filter(is_bookable=True).order_by("order", "pk").first()
     resident = get_user_model().objects.get(phone="13800000001")
+    from tests.factories import make_booking
+
     made = []
     for hour, status, code in ((20, "confirmed", "246810"), (21, "pending", "135790")):
         start = dt.datetime.combine(today, dt.time(hour), tzinfo=venue.zone)
         made.append(
-            Booking.objects.create(
-                venue=venue,
-                room=room,
+            make_booking(
+                room,
+                start,
                 resident=resident,
-                starts_at=start,
-                ends_at=start + dt.timedelta(hours=1),
-                local_date=today,
-                checkin_opens_at=start - dt.timedelta(minutes=15),
-                checkin_closes_at=start + dt.timedelta(minutes=15),
-                cancel_deadline=start - dt.timedelta(hours=1),
                 people=4,
                 purpose="合唱排练",
                 status=status,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from bookings.models import Booking, CheckIn, Status
+from tests.factories import make_booking
 
 pytestmark = pytest.mark.browser
 
@@ -16,21 +17,7 @@ pytestmark = pytest.mark.browser
 def _due_booking(room, resident) -> Booking:
     """A confirmed booking starting in five minutes: its check-in window is open now."""
     start = (timezone.now() + dt.timedelta(minutes=5)).replace(second=0, microsecond=0)
-    return Booking.objects.create(
-        venue=room.venue,
-        room=room,
-        resident=resident,
-        starts_at=start,
-        ends_at=start + dt.timedelta(hours=1),
-        local_date=start.astimezone(room.venue.zone).date(),
-        checkin_opens_at=start - dt.timedelta(minutes=15),
-        checkin_closes_at=start + dt.timedelta(minutes=15),
-        cancel_deadline=start - dt.timedelta(hours=1),
-        people=3,
-        purpose="品茶议事",
-        status=Status.CONFIRMED,
-        code="482913",
-    )
+    return make_booking(room, start, resident=resident, people=3, code="482913")
 
 
 def _open_desk(signed_in_page, live_server, operator, venue):

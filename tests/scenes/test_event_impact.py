@@ -673,7 +673,8 @@ def test_deleting_a_room_with_an_event_to_come_asks_and_only_cancels(
 
 
 def test_a_message_that_fit_the_box_is_not_refused_for_its_line_breaks():
-    from scenes.event_impact import REASON_MAX, cancel_reason
+    from scenes.event_impact import cancel_reason
+    from spaces.impact import MESSAGE_MAX as REASON_MAX
 
     # 200 characters in the textarea, as the browser counts them; sent with "\r\n".
     typed = "空" * 99 + "\r\n" + "调" * 100
