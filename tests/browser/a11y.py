@@ -143,7 +143,10 @@ def _booking_values(venue) -> dict[str, int | str]:
         slots = room_availability(
             room=room, start=today, end=today + dt.timedelta(days=14), user=resident
         )
-        return [s for s in slots if s.can_start]
+        # Hours ahead: the first start may fall inside the notice while the audit runs,
+        # and the confirm page would then answer with the grid instead.
+        soon = timezone.now() + dt.timedelta(hours=3)
+        return [s for s in slots if s.can_start and s.starts_at > soon]
 
     booking = Booking.objects.filter(resident=resident, ends_at__gt=timezone.now()).first()
     if booking is None:
