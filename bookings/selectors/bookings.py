@@ -58,9 +58,15 @@ def venue_bookings_on(*, user, venue, day: dt.date) -> QuerySet[Booking]:
     """The desk's list: every booking at ``venue`` starting on the local ``day``, by time
     (operators of the venue only; others get PermissionDenied)."""
     venue_require_operator(user=user, venue=venue)
+    return bookings_on(venue=venue, day=day)
+
+
+def bookings_on(*, venue, day: dt.date) -> QuerySet[Booking]:
+    """Every booking at ``venue`` starting on the local ``day``, by time, with what the
+    desk shows of each (its check-in included). The caller has checked the operator."""
     return (
         Booking.objects.filter(venue=venue, local_date=day)
-        .select_related("venue", "room", "scene", "group", "resident", "series")
+        .select_related("venue", "room", "scene", "group", "resident", "series", "checkin")
         .order_by("starts_at", "room__order", "pk")
     )
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
+
 from bookings.models import Booking, CheckIn, Status
+from bookings.selectors.bookings import bookings_on
 from bookings.services.checkins import EVENT_CHECKIN_BEFORE
 from bookings.states import effective_status
 from scenes.models import Event, EventRegistration
@@ -167,7 +170,7 @@ def anonymous_walk_ins(*, venue: Venue, day: dt.date):
 
 def desk_day(*, venue: Venue, day: dt.date, today: dt.date, now: dt.datetime) -> DeskDay:
     desk = DeskDay(venue=venue, day=day, is_today=day == today)
-    rows = _rows(_booking_qs().filter(venue=venue, local_date=day).order_by("starts_at", "pk"), now)
+    rows = _rows(bookings_on(venue=venue, day=day), now)
     desk.arrivals = [
         r for r in rows if r.state in (Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED)
     ]
@@ -182,6 +185,11 @@ def desk_day(*, venue: Venue, day: dt.date, today: dt.date, now: dt.datetime) ->
 
     zone = venue.zone
     start = dt.datetime.combine(day, dt.time(), tzinfo=zone)
+    registered = (
+        EventRegistration.objects.filter(status=EventRegistration.Status.REGISTERED)
+        .select_related("resident", "checkin")
+        .order_by("created_at", "pk")
+    )
     events = (
         Event.objects.filter(
             venue=venue,
@@ -190,17 +198,12 @@ def desk_day(*, venue: Venue, day: dt.date, today: dt.date, now: dt.datetime) ->
             starts_at__lt=start + dt.timedelta(days=1),
         )
         .select_related("venue", "room")
+        # One query for every event's attendees, not one per event.
+        .prefetch_related(Prefetch("registrations", queryset=registered, to_attr="desk_attendees"))
         .order_by("starts_at", "pk")
     )
     for event in events:
-        registrations = (
-            EventRegistration.objects.filter(
-                event=event, status=EventRegistration.Status.REGISTERED
-            )
-            .select_related("resident", "checkin")
-            .order_by("created_at", "pk")
-        )
-        attendees = [Attendee(r, getattr(r, "checkin", None)) for r in registrations]
+        attendees = [Attendee(r, getattr(r, "checkin", None)) for r in event.desk_attendees]
         open_now = event.starts_at - EVENT_CHECKIN_BEFORE <= now < event.ends_at
         desk.events.append(DeskEvent(event, attendees, open_now))
 

@@ -247,3 +247,34 @@ def test_a_resident_scans_the_poster(frozen, booking, owner, other_resident, ven
     assert f"您今天已经在{venue.name}签到过了（09:50）。" in text(second)
     assert CheckIn.objects.filter(kind="walk_in", resident=other_resident).count() == 1
     assert CheckIn.objects.count() == 2
+
+
+def test_the_desk_reads_every_events_attendees_at_once(
+    frozen, venue, room, owner, other_resident, operator_client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scenes.models import Event, EventRegistration
+
+    def event(hour):
+        made = Event.objects.create(
+            venue=venue,
+            room=room,
+            title=f"{hour}点活动",
+            capacity=10,
+            starts_at=at(1, hour),
+            ends_at=at(1, hour + 1),
+        )
+        for resident in (owner, other_resident):
+            EventRegistration.objects.create(event=made, resident=resident, status="registered")
+
+    event(10)
+    with CaptureQueriesContext(connection) as one:
+        assert operator_client.get(desk_url(venue)).status_code == 200
+    event(12)
+    event(14)
+    with CaptureQueriesContext(connection) as three:
+        page = text(operator_client.get(desk_url(venue)))
+    assert "12点活动" in page and "14点活动" in page
+    assert len(three.captured_queries) == len(one.captured_queries)
