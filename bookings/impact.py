@@ -35,7 +35,7 @@ from bookings.models import Booking, Status
 from bookings.states import holding_q
 from linli.dates import month_day, time_range
 from scenes.choices import WhoMayBook
-from scenes.event_impact import newly_closed
+from scenes.event_impact import closed_reason, newly_closed
 from scenes.resolution import Segment, segments_between, venue_timelines
 from spaces.impact import Change, HoursChange, ImpactItem, RoomChange, operator_message
 from spaces.permissions import venue_can_operate
@@ -98,12 +98,6 @@ def _not_allowed(booking: Booking, segments: list[Segment], runs) -> str | None:
     return None
 
 
-def _closed_reason(segment: Segment) -> str:
-    if segment.scene is not None:
-        return _("该时段将改为暂停开放（%(scene)s）") % {"scene": segment.scene.name}
-    return _("该时段将不在开放时间内")
-
-
 def booking_label(booking: Booking, zone: ZoneInfo) -> str:
     """ "12月2日 10:00-11:00 议事茶亭 · 张阿姨 · 合唱排练（2 人）" for the operator."""
     start, end = booking.starts_at.astimezone(zone), booking.ends_at.astimezone(zone)
@@ -164,7 +158,7 @@ def find(change: Change) -> list[ImpactItem]:
         pk = booking.room_id
         segment = newly_closed(booking, after=after[pk], before=before[pk])
         if segment is not None:
-            items.append(_item(booking, zone, _closed_reason(segment)))
+            items.append(_item(booking, zone, closed_reason(segment)))
             continue
         if _not_allowed(booking, before[pk], runs_before[pk]) is not None:
             continue  # already outside the rules (kept as an exception earlier)

@@ -74,7 +74,8 @@ def newly_closed(event: Event, *, after: list[Segment], before: list[Segment]) -
     return None
 
 
-def _reason(segment: Segment) -> str:
+def closed_reason(segment: Segment) -> str:
+    """Why time a change newly closes is closed, for the operator (events and bookings)."""
     if segment.scene is not None:
         return _("该时段将改为暂停开放（%(scene)s）") % {"scene": segment.scene.name}
     return _("该时段将不在开放时间内")
@@ -145,7 +146,7 @@ def find(change: Change) -> list[ImpactItem]:
         segment = newly_closed(event, after=after[event.room_id], before=before[event.room_id])
         if segment is None:
             continue
-        items.append(_item(event, zone, _reason(segment)))
+        items.append(_item(event, zone, closed_reason(segment)))
     return items
 
 
