@@ -182,7 +182,7 @@ def _lengths(slot: Slot) -> list[tuple[int, str]]:
     choices = []
     for minutes in range(first, slot.longest_minutes + 1, step):
         end = slot.starts_at + dt.timedelta(minutes=minutes)
-        price = round(slot.price_fen * minutes / step)
+        price = slot.price_for(minutes)
         words = _("%(length)s（%(start)s-%(end)s）") % {
             "length": duration_words(minutes),
             "start": f"{slot.starts_at:%H:%M}",

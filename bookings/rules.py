@@ -226,8 +226,12 @@ def people_problems(rules, people: int) -> list[Problem]:
 def price_fen(rules, starts_at: dt.datetime, ends_at: dt.datetime) -> int:
     """The price of a booking: the hourly price times its length, rounded to the fen
     (half up), computed by the server only."""
-    seconds = int((ends_at - starts_at).total_seconds())
-    return (rules.price_per_hour_fen * seconds + 1800) // 3600
+    return price_for(rules.price_per_hour_fen, ends_at - starts_at)
+
+
+def price_for(per_hour_fen: int, length: dt.timedelta) -> int:
+    """``per_hour_fen`` for ``length``, rounded to the fen (half up): the one price rule."""
+    return (per_hour_fen * int(length.total_seconds()) + 1800) // 3600
 
 
 def windows(rules, starts_at: dt.datetime, ends_at: dt.datetime) -> dict[str, dt.datetime]:

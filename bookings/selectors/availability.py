@@ -46,6 +46,11 @@ class Slot:
     longest_minutes: int  # the longest booking that may start here (0 when it cannot)
     min_duration_minutes: int
     max_people: int
+    price_per_hour_fen: int
+
+    def price_for(self, minutes: int) -> int:
+        """What a booking of ``minutes`` starting here costs (as booking_create prices it)."""
+        return rules.price_for(self.price_per_hour_fen, dt.timedelta(minutes=minutes))
 
     @property
     def day(self) -> dt.date:
@@ -160,6 +165,7 @@ def _slots_for_room(
                             longest_minutes=longest if can else 0,
                             min_duration_minutes=r.min_duration_minutes,
                             max_people=r.max_people_per_booking,
+                            price_per_hour_fen=r.price_per_hour_fen,
                         )
                     )
             i = j
