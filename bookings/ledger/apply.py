@@ -18,6 +18,7 @@ from bookings.models import Booking, CheckIn, Rating
 from bookings.services.bookings import _new_code
 from scenes.models import Event
 
+BATCH = 500
 _MODELS = {BOOKING: Booking, CHECKIN: CheckIn, HEADCOUNT: CheckIn, RATING: Rating}
 
 
@@ -71,7 +72,7 @@ class Writer:
 
     def _bookings(self, items: list[tuple[Spec, dict]]) -> None:
         taken: dict[tuple[int, dt.date], set[str]] = {}
-        checkins = []
+        made = []
         for spec, values in items:
             user, visitor = self._who(spec)
             day_key = (spec.venue.pk, spec.local_date)
@@ -80,7 +81,7 @@ class Writer:
                     Booking.objects.filter(venue=spec.venue, local_date=spec.local_date)
                     .values_list("code", flat=True)
                 )  # fmt: skip
-            booking = Booking.objects.create(
+            booking = Booking(
                 venue=spec.venue,
                 room=spec.room,
                 resident=user,
@@ -95,21 +96,27 @@ class Writer:
                 ledger_key=spec.key,
                 **values,
             )
+            made.append((spec, user, visitor, booking))
             self.report.new[BOOKING] += 1
-            if spec.at is not None:
-                checkins.append(
-                    CheckIn(
-                        venue=spec.venue,
-                        room=spec.room,
-                        resident=user,
-                        visitor=visitor,
-                        kind=CheckIn.Kind.BOOKING,
-                        booking=booking,
-                        at=spec.at,
-                        local_date=spec.at.astimezone(spec.venue.zone).date(),
-                    )
+        # One INSERT per batch; the database's no-overlap guard still checks every row.
+        Booking.objects.bulk_create([b for *_rest, b in made], batch_size=BATCH)
+        CheckIn.objects.bulk_create(
+            [
+                CheckIn(
+                    venue=spec.venue,
+                    room=spec.room,
+                    resident=user,
+                    visitor=visitor,
+                    kind=CheckIn.Kind.BOOKING,
+                    booking=booking,
+                    at=spec.at,
+                    local_date=spec.at.astimezone(spec.venue.zone).date(),
                 )
-        CheckIn.objects.bulk_create(checkins)
+                for spec, user, visitor, booking in made
+                if spec.at is not None
+            ],
+            batch_size=BATCH,
+        )
 
     def _event(self, spec: Spec) -> Event | None:
         day_start = dt.datetime.combine(spec.local_date, dt.time(0), tzinfo=spec.venue.zone)
@@ -166,7 +173,7 @@ class Writer:
                 )
             )
             self.report.new[spec.kind] += 1
-        CheckIn.objects.bulk_create(rows)
+        CheckIn.objects.bulk_create(rows, batch_size=BATCH)
 
     def _already(self, spec: Spec) -> None:
         """The app already recorded this (a resident's scan, a rating): kept as it is."""
@@ -207,4 +214,4 @@ class Writer:
                 )
             )
             self.report.new[RATING] += 1
-        Rating.objects.bulk_create(rows)
+        Rating.objects.bulk_create(rows, batch_size=BATCH)

@@ -49,7 +49,14 @@ def dedupe(specs: list[Spec], problems: Problems) -> list[Spec]:
             continue
         # A resident's walk-in counts once a day, like a second scan at the desk.
         walk_in = spec.kind == CHECKIN and not spec.event
-        if walk_in or spec.content() == other.content():
+        if walk_in and spec.content() != other.content():
+            problems.warn(
+                spec.row.whole,
+                _("同一居民同一天在本场馆的到访只记一次（见第 %(row)d 行），已忽略。")
+                % {"row": other.row.number},
+                "walk_in_once_a_day",
+            )
+        elif spec.content() == other.content():
             problems.warn(
                 spec.row.whole,
                 _("与第 %(row)d 行是同一条记录，已忽略。") % {"row": other.row.number},
@@ -75,28 +82,35 @@ class Timelines:
                 spec.venue.pk, [spec.venue, spec.local_date, spec.local_date]
             )[1:]
             spans[spec.venue.pk][1:] = [min(lo, spec.local_date), max(hi, spec.local_date)]
-        self.rooms: dict[int, list[Segment]] = {}
-        self.by_venue: dict[int, list[list[Segment]]] = {}
+        # room -> its segments and their starts (UTC), for bisecting: a year of history
+        # is thousands of segments, and each row needs only the few around it.
+        self.rooms: dict[int, tuple[list[Segment], list[dt.datetime]]] = {}
+        self.by_venue: dict[int, list[int]] = {}
         for venue, lo, hi in spans.values():
             found = venue_timelines(venue=venue, start=lo - ONE_DAY, end=hi + 2 * ONE_DAY)
-            self.rooms.update(found)
-            self.by_venue[venue.pk] = list(found.values())
+            for room_id, segments in found.items():
+                self.rooms[room_id] = (segments, [g.start.astimezone(dt.UTC) for g in segments])
+            self.by_venue[venue.pk] = list(found)
 
-    @staticmethod
-    def at(segments: list[Segment], when: dt.datetime) -> Segment | None:
-        starts = [g.start.astimezone(dt.UTC) for g in segments]
+    def at(self, room_id: int, when: dt.datetime) -> Segment | None:
+        segments, starts = self.rooms.get(room_id, ([], []))
         index = bisect.bisect_right(starts, when) - 1
         if index >= 0 and segments[index].contains(when):
             return segments[index]
         return None
 
+    def around(self, room_id: int, start: dt.datetime, end: dt.datetime) -> list[Segment]:
+        """The room's segments from a day before ``start`` to a day after ``end``: all
+        that bookings.rules.placement looks at for [start, end)."""
+        segments, starts = self.rooms.get(room_id, ([], []))
+        lo = max(bisect.bisect_right(starts, start - ONE_DAY) - 1, 0)
+        hi = bisect.bisect_right(starts, end + ONE_DAY)
+        return segments[lo:hi]
+
     def is_open(self, spec: Spec, when: dt.datetime) -> bool:
-        if spec.room is not None:
-            lines = [self.rooms.get(spec.room.pk, [])]
-        else:
-            lines = self.by_venue.get(spec.venue.pk, [])
-        for segments in lines:
-            segment = self.at(segments, when)
+        room_ids = [spec.room.pk] if spec.room else self.by_venue.get(spec.venue.pk, [])
+        for room_id in room_ids:
+            segment = self.at(room_id, when)
             if segment is not None and segment.state != CLOSED:
                 return True
         return False
@@ -105,8 +119,8 @@ class Timelines:
 def place_booking(spec: Spec, timelines: Timelines, problems: Problems, now: dt.datetime) -> dict:
     """The fields the app would have written for this booking (scene, windows, status as
     the clock makes it now), with warnings where today's schedule disagrees."""
-    segments = timelines.rooms.get(spec.room.pk, [])
-    segment = timelines.at(segments, spec.starts_at)
+    segments = timelines.around(spec.room.pk, spec.starts_at, spec.ends_at)
+    segment = timelines.at(spec.room.pk, spec.starts_at)
     scene = segment.scene if segment is not None and segment.scene is not None else None
     found = segment.rules if segment is not None and segment.state == SCENE else None
     try:

@@ -399,3 +399,30 @@ def test_the_documented_example_imports(frozen, scenes, room, venue):
     report = run(example.encode("gbk"))
     assert dict(report.new) == {"booking": 3, "checkin": 1, "headcount": 1, "rating": 1}
     assert Booking.objects.get(status=Status.NO_SHOW).ends_at == at(14, 1, month=11)
+
+
+def test_a_residents_walk_in_counts_once_a_day(frozen, scenes, room):
+    report = run(ledger(checkin(签到时间="09:30"), checkin(签到时间="15:00")))
+    assert [(w.label, w.code) for w in report.warnings] == [("第 3 行", "walk_in_once_a_day")]
+    assert CheckIn.objects.get().at == at(11, 9, 30, month=11)
+
+
+def test_event_checkins_match_the_event_by_title(frozen, scenes, room, venue):
+    from scenes.models import Event
+
+    header = ("类型", "场馆", "功能室", "电话", "日期", "签到时间", "活动")
+    event = Event.objects.create(
+        venue=venue, room=room, title="品茶议事会", starts_at=at(11, 15, month=11),
+        ends_at=at(11, 17, month=11), status=Event.Status.PUBLISHED, capacity=20,
+    )  # fmt: skip
+    rows = [
+        {"类型": "签到", "场馆": "五福茶馆", "电话": NEW_PHONE, "日期": "2026-11-11",
+         "签到时间": "14:50", "活动": "品茶议事会"},
+        {"类型": "签到", "场馆": "五福茶馆", "电话": NEW_PHONE, "日期": "2026-11-12",
+         "签到时间": "14:50", "活动": "手工课"},
+    ]  # fmt: skip
+    report = run(ledger(*rows, header=header))
+    assert [w.code for w in report.warnings] == ["unknown_event"]
+    found, unknown = CheckIn.objects.order_by("at")
+    assert (found.kind, found.event, unknown.kind, unknown.event) == ("event", event, "event", None)
+    assert run(ledger(*rows, header=header)).existing_total == 2
