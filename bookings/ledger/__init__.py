@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.ledger.apply import Writer
 from bookings.ledger.checks import dedupe
 from bookings.ledger.records import Places, read_row
-from bookings.ledger.report import LedgerImportError, LedgerReport, Problems
+from bookings.ledger.report import Cell, LedgerImportError, LedgerReport, Problems
 from bookings.ledger.table import read_rows
 from linli.errors import PermissionDenied
 from spaces.locks import venue_lock
@@ -75,7 +75,12 @@ def ledger_import(
         for pk in sorted(venues):  # one order for every writer: no lock cycles
             venue_lock(venues[pk])
         specs = dedupe(specs, problems)
-        Writer(specs, problems, report, now).run()
+        try:
+            Writer(specs, problems, report, now).run()
+        except IntegrityError:
+            # What the checks above rule out under the venue lock; the database's own
+            # guards (no overlap, one walk-in a day) answer the same, as a file error.
+            problems.error(Cell(1), _("与数据库中的现有记录冲突，请重新导入。"), "conflict")
         if problems.error_count:
             raise LedgerImportError(problems)
         report.warnings = problems.warnings

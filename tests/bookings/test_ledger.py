@@ -426,3 +426,18 @@ def test_event_checkins_match_the_event_by_title(frozen, scenes, room, venue):
     found, unknown = CheckIn.objects.order_by("at")
     assert (found.kind, found.event, unknown.kind, unknown.event) == ("event", event, "event", None)
     assert run(ledger(*rows, header=header)).existing_total == 2
+
+
+def test_a_database_refusal_is_a_file_error_and_writes_nothing(frozen, scenes, room, monkeypatch):
+    from django.db import IntegrityError
+
+    from bookings.ledger import apply
+
+    def refuse(self, ratings):
+        raise IntegrityError("bookings_rating_once_per_visit")
+
+    monkeypatch.setattr(apply.Writer, "_ratings", refuse)
+    assert errors(ledger(booking(), rating())) == [
+        ("第 1 行", "conflict", "与数据库中的现有记录冲突，请重新导入。")
+    ]
+    assert state() == ([], [], [])
