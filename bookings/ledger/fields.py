@@ -18,8 +18,12 @@ from linli.text import join_list
 FIRST_YEAR = 2000
 MAX_MONEY_FEN = 99_999_999
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_TIME = re.compile(r"^(次日)?\s*(\d{1,2})[:：.](\d{2})(?:[:：](\d{2}))?$")
+# A date cell Excel formats as date and time is saved with its midnight: "2026/3/5 0:00".
+_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0?0:00(?::00)?)?$"
+)
+# "14:00", "14:00:00", "次日02:00", and Excel's Chinese 12-hour form "下午2:00".
+_TIME = re.compile(r"^(次日)?\s*(上午|下午)?\s*(\d{1,2})[:：.](\d{2})(?:[:：](\d{2}))?$")
 _MONEY = re.compile(r"^[¥￥]?\s*(\d+(?:\.\d{1,2})?)\s*元?$")
 
 # What the 类型 column may say: the Chinese word first (as the template shows it).
@@ -96,9 +100,13 @@ def time(value: str, cell: Cell, problems: Problems) -> tuple[dt.time, int] | No
     text = _text(value)
     match = _TIME.match(text)
     if match:
-        next_day, hour, minute, second = match.groups()
+        next_day, half, hour, minute, second = match.groups()
         days = 1 if next_day else 0
         hour, minute = int(hour), int(minute)
+        if half and 1 <= hour <= 12:
+            hour = hour % 12 + (12 if half == "下午" else 0)
+        elif half:
+            hour = 99  # "下午14:00" says two different things
         if hour == 24 and minute == 0 and not second:
             return dt.time(0), days + 1
         if hour < 24 and minute < 60 and int(second or 0) < 60:

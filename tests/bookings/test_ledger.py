@@ -441,3 +441,22 @@ def test_a_database_refusal_is_a_file_error_and_writes_nothing(frozen, scenes, r
         ("第 1 行", "conflict", "与数据库中的现有记录冲突，请重新导入。")
     ]
     assert state() == ([], [], [])
+
+
+@pytest.mark.parametrize(
+    ("date", "start", "end", "starts_at", "ends_at"),
+    [
+        ("2026/11/9 0:00", "下午2:00", "下午3:30", at(9, 14, month=11), at(9, 15, 30, month=11)),
+        ("2026年11月9日", "上午9:00", "下午12:00", at(9, 9, month=11), at(9, 12, month=11)),
+        ("2026.11.9", "14:00:00", "15：00", at(9, 14, month=11), at(9, 15, month=11)),
+        ("2026-11-09", "22:00", "24:00", at(9, 22, month=11), at(10, 0, month=11)),
+    ],
+)
+def test_dates_and_times_as_excel_writes_them(frozen, scenes, room, date, start, end,
+                                              starts_at, ends_at):  # fmt: skip
+    run(ledger(booking(日期=date, 开始时间=start, 结束时间=end)))
+    assert Booking.objects.values_list("starts_at", "ends_at").get() == (starts_at, ends_at)
+
+
+def test_a_twelve_hour_time_over_twelve_is_an_error(frozen, scenes, room):
+    assert [c for _l, c, _m in errors(ledger(booking(开始时间="下午14:00")))] == ["invalid_time"]
