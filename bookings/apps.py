@@ -58,3 +58,5 @@ class BookingsConfig(AppConfig):
 
         # The front desk: check-ins, approvals, walk-ins, payments (bookings.desk_views).
         register_operator_link("desk", label=_("前台"), url_name="bookings:desk", order=20)
+        # A community's history from its spreadsheets (bookings.ledger_views).
+        register_operator_link("ledger", label=_("导入台账"), url_name="bookings:ledger", order=70)

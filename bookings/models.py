@@ -133,6 +133,9 @@ class Booking(models.Model):
     no_show_recorded_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     kept_by_operator = models.BooleanField(default=False)  # kept through a schedule change
+    # Rows imported from a community's ledger (bookings.ledger): the row's natural key,
+    # hashed, so re-importing the same file finds them; "" for rows the app wrote.
+    ledger_key = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -160,6 +163,11 @@ class Booking(models.Model):
             # The desk types the code of someone arriving today: unique per venue and day.
             models.UniqueConstraint(
                 fields=["venue", "local_date", "code"], name="bookings_booking_code_per_day"
+            ),
+            models.UniqueConstraint(
+                fields=["venue", "ledger_key"],
+                condition=~models.Q(ledger_key=""),
+                name="bookings_booking_ledger_key",
             ),
         ]
 
@@ -208,6 +216,7 @@ class CheckIn(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    ledger_key = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -229,6 +238,11 @@ class CheckIn(models.Model):
                 fields=["visitor", "event"],
                 condition=models.Q(kind="event", visitor__isnull=False),
                 name="bookings_checkin_one_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["venue", "ledger_key"],
+                condition=~models.Q(ledger_key=""),
+                name="bookings_checkin_ledger_key",
             ),
         ]
 
@@ -252,12 +266,18 @@ class Rating(models.Model):
     score = models.PositiveSmallIntegerField(_("评分"))
     comment = models.CharField(_("留言"), max_length=500, blank=True)
     created_at = models.DateTimeField()
+    ledger_key = models.CharField(max_length=40, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["visitor", "venue", "local_date"], name="bookings_rating_once_per_visit"
+            ),
+            models.UniqueConstraint(
+                fields=["venue", "ledger_key"],
+                condition=~models.Q(ledger_key=""),
+                name="bookings_rating_ledger_key",
             ),
             models.CheckConstraint(
                 condition=models.Q(score__gte=1, score__lte=5), name="bookings_rating_1_to_5"

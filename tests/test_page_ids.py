@@ -236,6 +236,8 @@ CASES = {
     },
     "bookings:desk": _operator_venue(),
     "bookings:desk-poster": _operator_venue(),
+    "bookings:ledger": _operator_venue(),
+    "bookings:ledger-template": _operator_venue(),
     "bookings:desk_booking": {
         "client": "operator",
         "ok": lambda w: {"public_id": _booking_in(w.room).public_id},

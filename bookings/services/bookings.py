@@ -85,14 +85,18 @@ def record_lapsed(
     return no_shows
 
 
-def _new_code(venue_id: int, day: dt.date) -> str:
-    """Six digits the desk can type, unique among the venue's bookings that day."""
-    taken = set(
-        Booking.objects.filter(venue_id=venue_id, local_date=day).values_list("code", flat=True)
-    )
+def _new_code(venue_id: int, day: dt.date, taken: set[str] | None = None) -> str:
+    """Six digits the desk can type, unique among the venue's bookings that day. A caller
+    writing many bookings (bookings.ledger) passes the day's ``taken`` codes, read once;
+    the new code is added to it."""
+    if taken is None:
+        taken = set(
+            Booking.objects.filter(venue_id=venue_id, local_date=day).values_list("code", flat=True)
+        )
     while True:
         code = f"{secrets.randbelow(1_000_000):06d}"
         if code not in taken:
+            taken.add(code)
             return code
 
 

@@ -79,6 +79,7 @@ PAGES: list[AuditPage] = [
     AuditPage("bookings:desk-poster", "operator", "/operate/venues/{venue}/desk/poster/"),
     AuditPage("bookings:desk_booking", "operator", "/desk/bookings/{desk_booking}/"),
     AuditPage("bookings:venue_checkin", "resident", "/venues/{venue}/checkin/"),
+    AuditPage("bookings:ledger", "operator", "/operate/venues/{venue}/ledger/"),
     AuditPage("error", "anonymous", "/venues/999999999/", "error page (404)"),
 ]
 
@@ -99,6 +100,7 @@ EXCLUDED: dict[str, str] = {
     "bookings:series-cancel-date": "POST only; answers with the series page and its confirmation",
     "bookings:booking_cancel": "POST only; answers with the booking page and its question",
     "bookings:booking_rate": "POST only; answers with the booking page",
+    "bookings:ledger-template": "a CSV download (the ledger template)",
 }
 
 
