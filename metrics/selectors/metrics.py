@@ -1,0 +1,92 @@
+"""The figures for a set of venues over a period of local dates: ``metrics_for`` and, by
+week or month, ``metrics_series``. Definitions: DOMAIN.md, "Metric definitions"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spaces.models import Venue
+
+from . import visits as v
+from .hours import DayHours, Days, hours_by_day, total
+from .periods import split
+
+SECONDS_PER_HOUR = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class SceneShares:
+    public: float | None
+    commercial: float | None
+    none: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    start: dt.date
+    end: dt.date
+    open_room_hours: float
+    bookable_room_hours: float
+    scene_shares: SceneShares
+    off_work_hours_share: float | None
+    utilisation: float | None
+    show_rate: float | None
+    visits: int
+    walk_in_headcount: int
+    unique_visitors: int
+    repeat_visit_rate: float | None
+    return_30d_rate: float | None
+    cohorts: tuple[v.Cohort, ...]
+    satisfaction: v.Satisfaction
+    predictability: float | None
+
+
+def _build(venues: list[Venue], start: dt.date, end: dt.date, hours: DayHours) -> Metrics:
+    rate = v.rate
+    counts = v.visit_counts(venues=venues, start=start, end=end)
+    return Metrics(
+        start=start,
+        end=end,
+        open_room_hours=hours.open / SECONDS_PER_HOUR,
+        bookable_room_hours=hours.bookable / SECONDS_PER_HOUR,
+        scene_shares=SceneShares(
+            public=rate(hours.public, hours.open),
+            commercial=rate(hours.commercial, hours.open),
+            none=rate(hours.none, hours.open),
+        ),
+        off_work_hours_share=rate(hours.off_work, hours.open),
+        utilisation=rate(hours.booked, hours.bookable),
+        show_rate=v.show_rate(venues=venues, start=start, end=end),
+        visits=counts["visits"],
+        walk_in_headcount=counts["walk_in_headcount"],
+        unique_visitors=counts["unique_visitors"],
+        repeat_visit_rate=rate(counts["repeat_visitors"], counts["unique_visitors"]),
+        return_30d_rate=v.return_30d_rate(venues=venues, start=start, end=end),
+        cohorts=tuple(v.cohorts(venues=venues, start=start, end=end)),
+        satisfaction=v.satisfaction(venues=venues, start=start, end=end),
+        predictability=(
+            None
+            if not (hours.open + hours.late_closed)
+            else 1 - hours.late_closed / (hours.open + hours.late_closed)
+        ),
+    )
+
+
+def metrics_for(*, venues: Iterable[Venue], start: dt.date, end: dt.date) -> Metrics:
+    """Every metric for ``venues`` over the local dates [start, end)."""
+    venues = list(venues)
+    days: Days = hours_by_day(venues=venues, start=start, end=end)
+    return _build(venues, start, end, total(days, start, end))
+
+
+def metrics_series(
+    *, venues: Iterable[Venue], start: dt.date, end: dt.date, by: str
+) -> list[Metrics]:
+    """``metrics_for`` of each week (from Monday) or month in [start, end); the first and
+    last are partial when the period does not begin or end on one. Each piece is a period
+    of its own: its returns and cohorts look no further than its own end."""
+    venues = list(venues)
+    days = hours_by_day(venues=venues, start=start, end=end)
+    return [_build(venues, s, e, total(days, s, e)) for s, e in split(start, end, by)]
