@@ -122,24 +122,26 @@ def return_30d_rate(*, venues: Sequence[Venue], start: dt.date, end: dt.date) ->
     last_eligible = end - dt.timedelta(days=RETURN_DAYS + 1)
     if last_eligible < start:
         return None
-    firsts = (
-        _visits(venues)
-        .values("visitor")
-        .annotate(first=Min("local_date"))
-        .filter(first__gte=start, first__lte=last_eligible)
-    )
+    visits = _visits(venues)
+    earlier = visits.filter(visitor=OuterRef("visitor"), local_date__lt=OuterRef("local_date"))
     window_end = ExpressionWrapper(
-        F("first") + dt.timedelta(days=RETURN_DAYS), output_field=DateField()
+        F("local_date") + dt.timedelta(days=RETURN_DAYS), output_field=DateField()
     )
-    returned = _visits(venues).filter(
+    returned = visits.filter(
         visitor=OuterRef("visitor"),
-        local_date__gt=OuterRef("first"),
+        local_date__gt=OuterRef("local_date"),
         local_date__lte=OuterRef("window_end"),
     )
+    # The check-ins of a first-ever visit day (no earlier one) that leaves 30 days to see.
     counts = (
-        firsts.annotate(window_end=window_end)
-        .annotate(returned=Exists(returned))
-        .aggregate(eligible=Count("visitor"), returned=Count("visitor", filter=Q(returned=True)))
+        visits.filter(local_date__gte=start, local_date__lte=last_eligible)
+        .filter(~Exists(earlier))
+        .annotate(window_end=window_end)
+        .annotate(came_back=Exists(returned))
+        .aggregate(
+            eligible=Count("visitor", distinct=True),
+            returned=Count("visitor", distinct=True, filter=Q(came_back=True)),
+        )
     )
     return rate(counts["returned"], counts["eligible"])
 
