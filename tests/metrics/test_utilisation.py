@@ -129,3 +129,25 @@ def test_utilisation_with_no_bookable_time_is_null():
     weekly_hours(venue)
     m = figures([venue], d(12, 1), d(12, 2))
     assert (m.open_room_hours, m.bookable_room_hours, m.utilisation) == (12, 0, None)
+
+
+def test_bookings_are_summed_in_the_database_whatever_their_number(teahouse):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    venue, a, b = teahouse
+
+    def queries_for(first_day, last_day):
+        for day in range(first_day, last_day + 1):
+            for room in (a, b):
+                make_booking(room, at(11, day, 10), status="completed", code=f"{room.pk:06d}")
+        with CaptureQueriesContext(connection) as queries:
+            m = figures([venue], d(11, 1), d(12, 1))
+        return len(queries), m.utilisation
+
+    figures([venue], d(11, 1), d(12, 1))  # the schedule cache filled (scenes.schedule_cache)
+    few, utilisation = queries_for(1, 2)
+    assert utilisation == pytest.approx(4 / (30 * 24))  # 4 bookings of 1 h; 30 days x 24 h
+    many, utilisation = queries_for(3, 20)
+    assert utilisation == pytest.approx(40 / (30 * 24))  # 40 bookings
+    assert many == few
