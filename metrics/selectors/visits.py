@@ -14,26 +14,25 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import (
     Avg,
     Count,
-    DateField,
     Exists,
-    ExpressionWrapper,
     F,
     Min,
     OuterRef,
     Q,
-    Subquery,
     Sum,
+    Window,
 )
-from django.db.models.functions import TruncMonth
 
 from bookings.models import Booking, CheckIn, Rating
 from bookings.states import were_confirmed_q
 from spaces.models import Venue
 
 from .periods import instants_in_period_q, month_index, month_of
+from .sql import DayNumber, MonthNumber, day_number
 
 RETURN_DAYS = 30
 
@@ -105,15 +104,27 @@ def visit_counts(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> di
     }
 
 
-def _first_visit(venues: Sequence[Venue]):
-    """Each visitor's first-ever visit date at any of ``venues`` (a correlated subquery)."""
-    return Subquery(
+def _per_visitor(venues: Sequence[Venue], end: dt.date, outer: str, params: list) -> list:
+    """Run ``outer`` (SQL over ``t``) on the visits before ``end``, each row carrying its
+    visit's day and month numbers (``day``, ``month``: sql.DayNumber, sql.MonthNumber)
+    and those of its visitor's first-ever visit at any of ``venues`` (``first``,
+    ``cohort``). One pass with window functions: a subquery per row, looking the visitor's
+    first visit up, costs an index probe per check-in instead.
+
+    Django compiles the inner query; the outer SQL is plain and portable.
+    """
+    by_visitor = {"partition_by": [F("visitor")]}
+    inner = (
         _visits(venues)
-        .filter(visitor=OuterRef("visitor"))
-        .values("visitor")
-        .annotate(first=Min("local_date"))
-        .values("first")[:1]
+        .filter(local_date__lt=end)
+        .annotate(day=DayNumber("local_date"), month=MonthNumber("local_date"))
+        .annotate(first=Window(Min("day"), **by_visitor), cohort=Window(Min("month"), **by_visitor))
+        .values("visitor", "day", "month", "first", "cohort")
     )
+    sql, inner_params = inner.query.sql_with_params()
+    with connections[inner.db].cursor() as cursor:
+        cursor.execute(outer.format(t=f"({sql}) t"), [*inner_params, *params])
+        return cursor.fetchall()
 
 
 def return_30d_rate(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> float | None:
@@ -122,48 +133,32 @@ def return_30d_rate(*, venues: Sequence[Venue], start: dt.date, end: dt.date) ->
     last_eligible = end - dt.timedelta(days=RETURN_DAYS + 1)
     if last_eligible < start:
         return None
-    visits = _visits(venues)
-    earlier = visits.filter(visitor=OuterRef("visitor"), local_date__lt=OuterRef("local_date"))
-    window_end = ExpressionWrapper(
-        F("local_date") + dt.timedelta(days=RETURN_DAYS), output_field=DateField()
+    [(eligible, returned)] = _per_visitor(
+        venues,
+        end,
+        # Parameters only after {t}: the inner query's come first.
+        "SELECT COUNT(DISTINCT visitor), COUNT(DISTINCT CASE WHEN day > first"
+        f" AND day <= first + {int(RETURN_DAYS)} THEN visitor END)"
+        " FROM {t} WHERE first >= %s AND first <= %s",
+        [day_number(start), day_number(last_eligible)],
     )
-    returned = visits.filter(
-        visitor=OuterRef("visitor"),
-        local_date__gt=OuterRef("local_date"),
-        local_date__lte=OuterRef("window_end"),
-    )
-    # The check-ins of a first-ever visit day (no earlier one) that leaves 30 days to see.
-    counts = (
-        visits.filter(local_date__gte=start, local_date__lte=last_eligible)
-        .filter(~Exists(earlier))
-        .annotate(window_end=window_end)
-        .annotate(came_back=Exists(returned))
-        .aggregate(
-            eligible=Count("visitor", distinct=True),
-            returned=Count("visitor", distinct=True, filter=Q(came_back=True)),
-        )
-    )
-    return rate(counts["returned"], counts["eligible"])
+    return rate(returned, eligible)
 
 
 def cohorts(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> list[Cohort]:
     """Visitors by the month of their first-ever visit, for first visits in the period;
     ``retention[k]`` is the share with a visit in the k-th month after it, for every month
     that starts before ``end``; visits on or after ``end`` do not count."""
-    rows = (
-        _visits(venues)
-        .filter(local_date__gte=start, local_date__lt=end)
-        .annotate(first=_first_visit(venues))
-        .filter(first__gte=start, first__lt=end)
-        .annotate(cohort=TruncMonth("first", output_field=DateField()))
-        .annotate(month=TruncMonth("local_date", output_field=DateField()))
-        .values("cohort", "month")
-        .annotate(n=Count("visitor", distinct=True))
+    rows = _per_visitor(
+        venues,
+        end,
+        "SELECT cohort, month, COUNT(DISTINCT visitor) FROM {t}"
+        " WHERE first >= %s GROUP BY cohort, month",
+        [day_number(start)],
     )
     counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in rows:
-        cohort = month_index(row["cohort"])
-        counts[cohort][month_index(row["month"]) - cohort] = row["n"]
+    for cohort, month, n in rows:
+        counts[int(cohort)][int(month) - int(cohort)] = n
     last_month = month_index(end - dt.timedelta(days=1))  # the last month starting before end
     result = []
     for cohort in sorted(counts):
