@@ -12,6 +12,7 @@ from spaces.models import Venue
 from . import visits as v
 from .hours import DayHours, Days, hours_by_day, total
 from .periods import split
+from .returns import cohorts_by_piece, return_30d_rates
 
 SECONDS_PER_HOUR = 3600
 
@@ -43,7 +44,15 @@ class Metrics:
     predictability: float | None
 
 
-def _build(venues: list[Venue], start: dt.date, end: dt.date, hours: DayHours) -> Metrics:
+def _build(
+    venues: list[Venue],
+    start: dt.date,
+    end: dt.date,
+    hours: DayHours,
+    *,
+    return_30d_rate: float | None,
+    cohorts: list[v.Cohort],
+) -> Metrics:
     rate = v.rate
     counts = v.visit_counts(venues=venues, start=start, end=end)
     return Metrics(
@@ -63,8 +72,8 @@ def _build(venues: list[Venue], start: dt.date, end: dt.date, hours: DayHours) -
         walk_in_headcount=counts["walk_in_headcount"],
         unique_visitors=counts["unique_visitors"],
         repeat_visit_rate=rate(counts["repeat_visitors"], counts["unique_visitors"]),
-        return_30d_rate=v.return_30d_rate(venues=venues, start=start, end=end),
-        cohorts=tuple(v.cohorts(venues=venues, start=start, end=end)),
+        return_30d_rate=return_30d_rate,
+        cohorts=tuple(cohorts),
         satisfaction=v.satisfaction(venues=venues, start=start, end=end),
         predictability=(
             None
@@ -76,9 +85,7 @@ def _build(venues: list[Venue], start: dt.date, end: dt.date, hours: DayHours) -
 
 def metrics_for(*, venues: Iterable[Venue], start: dt.date, end: dt.date) -> Metrics:
     """Every metric for ``venues`` over the local dates [start, end)."""
-    venues = list(venues)
-    days: Days = hours_by_day(venues=venues, start=start, end=end)
-    return _build(venues, start, end, total(days, start, end))
+    return _many(list(venues), [(start, end)], start, end)[0]
 
 
 def metrics_series(
@@ -87,6 +94,16 @@ def metrics_series(
     """``metrics_for`` of each week (from Monday) or month in [start, end); the first and
     last are partial when the period does not begin or end on one. Each piece is a period
     of its own: its returns and cohorts look no further than its own end."""
-    venues = list(venues)
-    days = hours_by_day(venues=venues, start=start, end=end)
-    return [_build(venues, s, e, total(days, s, e)) for s, e in split(start, end, by)]
+    return _many(list(venues), split(start, end, by), start, end)
+
+
+def _many(venues: list[Venue], pieces, start: dt.date, end: dt.date) -> list[Metrics]:
+    """Each piece's figures: the timelines loaded once for [start, end) and the first-visit
+    figures in one pass for all the pieces; the counts query each piece."""
+    days: Days = hours_by_day(venues=venues, start=start, end=end)
+    returns = return_30d_rates(venues=venues, pieces=pieces)
+    cohorts = cohorts_by_piece(venues=venues, pieces=pieces)
+    return [
+        _build(venues, s, e, total(days, s, e), return_30d_rate=r, cohorts=c)
+        for (s, e), r, c in zip(pieces, returns, cohorts, strict=True)
+    ]

@@ -38,11 +38,12 @@ class MonthNumber(Func):
     arity = 1
 
     def as_sqlite(self, compiler, connection, **extra):
+        # %%%% in the template: %% in the SQL, which the SQLite cursor turns into one %.
         return self.as_sql(
             compiler,
             connection,
-            template="(CAST(strftime('%%Y', %(expressions)s) AS INTEGER) * 12"
-            " + CAST(strftime('%%m', %(expressions)s) AS INTEGER) - 1)",
+            template="(CAST(strftime('%%%%Y', %(expressions)s) AS INTEGER) * 12"
+            " + CAST(strftime('%%%%m', %(expressions)s) AS INTEGER) - 1)",
         )
 
     def as_postgresql(self, compiler, connection, **extra):
@@ -51,4 +52,28 @@ class MonthNumber(Func):
             connection,
             template="(CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER) * 12"
             " + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) - 1)",
+        )
+
+
+class Seconds(Func):
+    """Whole seconds from the second datetime to the first (``end - start``)."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Datetimes are ISO text on SQLite; julianday reads it natively.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND((julianday(%(expressions)s)) * 86400) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS BIGINT)",
+            arg_joiner=" - ",
         )

@@ -1,4 +1,5 @@
-"""Show rate, visits, visitors, returns, cohorts and satisfaction (metrics 5-11).
+"""Show rate, visits, visitors, repeat visits and satisfaction (metrics 5-8 and 11; the
+30-day returns and cohorts of 9-10 are in ``returns``).
 
 All counted in the database. A visit is a distinct (visitor, venue, local date) with a
 check-in; ``CheckIn.visitor`` is the resident's pseudonym (bookings.models.Visitor), which
@@ -10,31 +11,23 @@ of each row), so a set of venues in several zones still compares like with like.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connections
 from django.db.models import (
     Avg,
     Count,
     Exists,
-    F,
-    Min,
     OuterRef,
     Q,
     Sum,
-    Window,
 )
 
 from bookings.models import Booking, CheckIn, Rating
 from bookings.states import were_confirmed_q
 from spaces.models import Venue
 
-from .periods import instants_in_period_q, month_index, month_of
-from .sql import DayNumber, MonthNumber, day_number
-
-RETURN_DAYS = 30
+from .periods import instants_in_period_q
 
 
 def rate(part: int | float, whole: int | float) -> float | None:
@@ -60,7 +53,7 @@ def _ids(venues: Sequence[Venue]) -> list[int]:
     return [v.pk for v in venues]
 
 
-def _visits(venues: Sequence[Venue]):
+def visits_of(venues: Sequence[Venue]):
     return CheckIn.objects.filter(venue_id__in=_ids(venues), visitor__isnull=False).order_by()
 
 
@@ -84,7 +77,7 @@ def show_rate(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> float
 def visit_counts(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> dict[str, int]:
     """visits, unique_visitors, repeat_visitors (2+ local dates at any venue of the set)
     and walk_in_headcount."""
-    period = _visits(venues).filter(_in_period(start, end))
+    period = visits_of(venues).filter(_in_period(start, end))
     visits = period.values("visitor", "venue_id", "local_date").distinct().count()
     per_visitor = period.values("visitor").annotate(days=Count("local_date", distinct=True))
     visitors = per_visitor.aggregate(
@@ -102,72 +95,6 @@ def visit_counts(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> di
         "repeat_visitors": visitors["repeat"] or 0,
         "walk_in_headcount": headcount or 0,
     }
-
-
-def _per_visitor(venues: Sequence[Venue], end: dt.date, outer: str, params: list) -> list:
-    """Run ``outer`` (SQL over ``t``) on the visits before ``end``, each row carrying its
-    visit's day and month numbers (``day``, ``month``: sql.DayNumber, sql.MonthNumber)
-    and those of its visitor's first-ever visit at any of ``venues`` (``first``,
-    ``cohort``). One pass with window functions: a subquery per row, looking the visitor's
-    first visit up, costs an index probe per check-in instead.
-
-    Django compiles the inner query; the outer SQL is plain and portable.
-    """
-    by_visitor = {"partition_by": [F("visitor")]}
-    inner = (
-        _visits(venues)
-        .filter(local_date__lt=end)
-        .annotate(day=DayNumber("local_date"), month=MonthNumber("local_date"))
-        .annotate(first=Window(Min("day"), **by_visitor), cohort=Window(Min("month"), **by_visitor))
-        .values("visitor", "day", "month", "first", "cohort")
-    )
-    sql, inner_params = inner.query.sql_with_params()
-    with connections[inner.db].cursor() as cursor:
-        cursor.execute(outer.format(t=f"({sql}) t"), [*inner_params, *params])
-        return cursor.fetchall()
-
-
-def return_30d_rate(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> float | None:
-    """Of visitors whose first-ever visit d is in the period with d + 30 days before
-    ``end``, the share with another visit on a day in (d, d + 30]."""
-    last_eligible = end - dt.timedelta(days=RETURN_DAYS + 1)
-    if last_eligible < start:
-        return None
-    [(eligible, returned)] = _per_visitor(
-        venues,
-        end,
-        # Parameters only after {t}: the inner query's come first.
-        "SELECT COUNT(DISTINCT visitor), COUNT(DISTINCT CASE WHEN day > first"
-        f" AND day <= first + {int(RETURN_DAYS)} THEN visitor END)"
-        " FROM {t} WHERE first >= %s AND first <= %s",
-        [day_number(start), day_number(last_eligible)],
-    )
-    return rate(returned, eligible)
-
-
-def cohorts(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> list[Cohort]:
-    """Visitors by the month of their first-ever visit, for first visits in the period;
-    ``retention[k]`` is the share with a visit in the k-th month after it, for every month
-    that starts before ``end``; visits on or after ``end`` do not count."""
-    rows = _per_visitor(
-        venues,
-        end,
-        "SELECT cohort, month, COUNT(DISTINCT visitor) FROM {t}"
-        " WHERE first >= %s GROUP BY cohort, month",
-        [day_number(start)],
-    )
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for cohort, month, n in rows:
-        counts[int(cohort)][int(month) - int(cohort)] = n
-    last_month = month_index(end - dt.timedelta(days=1))  # the last month starting before end
-    result = []
-    for cohort in sorted(counts):
-        size = counts[cohort].get(0, 0)
-        retention = tuple(
-            rate(counts[cohort].get(k, 0), size) for k in range(last_month - cohort + 1)
-        )
-        result.append(Cohort(month_of(cohort).strftime("%Y-%m"), size, retention))
-    return result
 
 
 def satisfaction(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> Satisfaction:
