@@ -12,7 +12,7 @@ from spaces.models import Venue
 from . import visits as v
 from .hours import DayHours, Days, hours_by_day, total
 from .periods import split
-from .returns import cohorts_by_piece, return_30d_rates
+from .returns import first_visit_figures
 
 SECONDS_PER_HOUR = 3600
 
@@ -101,9 +101,8 @@ def _many(venues: list[Venue], pieces, start: dt.date, end: dt.date) -> list[Met
     """Each piece's figures: the timelines loaded once for [start, end) and the first-visit
     figures in one pass for all the pieces; the counts query each piece."""
     days: Days = hours_by_day(venues=venues, start=start, end=end)
-    returns = return_30d_rates(venues=venues, pieces=pieces)
-    cohorts = cohorts_by_piece(venues=venues, pieces=pieces)
+    firsts = first_visit_figures(venues=venues, pieces=pieces)
     return [
         _build(venues, s, e, total(days, s, e), return_30d_rate=r, cohorts=c)
-        for (s, e), r, c in zip(pieces, returns, cohorts, strict=True)
+        for (s, e), (r, c) in zip(pieces, firsts, strict=True)
     ]

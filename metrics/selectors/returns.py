@@ -36,17 +36,17 @@ def _case(pieces: Sequence[Piece], values: Sequence[int]) -> str:
     return f"CASE {whens} END"
 
 
-def _per_visitor(
-    venues: Sequence[Venue], pieces: Sequence[Piece], *, select: str, where: str, group: str
-) -> list[tuple]:
-    """Rows of ``select`` over the visits before the last piece's end whose visitor's first
-    visit lies in one of ``pieces``, grouped by ``group``. Each row has ``visitor``, ``day``
-    and ``month`` (sql.DayNumber / MonthNumber of the visit), ``first`` and ``cohort`` (the
-    same of the visitor's first-ever visit), ``piece`` (the index of the piece ``first``
-    is in) and ``piece_end`` (that piece's end as a day number).
+def _first_visit_rows(venues: Sequence[Venue], pieces: Sequence[Piece]) -> list[tuple]:
+    """Both figures of every piece from one pass over the visits before the last piece's
+    end (a CTE read twice): rows ("r", piece, None, None, eligible, returned) for the
+    30-day returns and ("c", piece, cohort, month, visitors, None) for the cohorts.
 
-    Django compiles the inner query (each backend's own date functions); the outer SQL is
-    plain and portable, with only integers of our own making inlined into it.
+    In the CTE each visit has ``day`` and ``month`` (sql.DayNumber / MonthNumber),
+    ``first`` and ``cohort`` (the same of its visitor's first-ever visit at any of
+    ``venues``, by window functions), ``piece`` (the index of the piece ``first`` falls
+    in) and ``piece_end`` (that piece's end as a day number). Django compiles the inner
+    query (each backend's own date functions); the SQL around it is plain and portable,
+    with only integers of our own making written into it.
     """
     by_visitor = {"partition_by": [F("visitor")]}
     inner = (
@@ -60,50 +60,41 @@ def _per_visitor(
     piece = _case(pieces, range(len(pieces)))
     piece_end = _case(pieces, [day_number(end) for _, end in pieces])
     query = (
-        f"SELECT {select} FROM (SELECT t.*, {piece} AS piece, {piece_end} AS piece_end"
-        f" FROM ({sql}) t WHERE t.first >= {day_number(pieces[0][0])}) u"
-        f" WHERE {where} GROUP BY {group}"
+        f"WITH u AS (SELECT t.*, {piece} AS piece, {piece_end} AS piece_end"
+        f" FROM ({sql}) t WHERE t.first >= {day_number(pieces[0][0])})"
+        # 30-day returns: first visits d with d + 30 before the piece's end; back in (d, d+30].
+        " SELECT 'r', piece, NULL, NULL, COUNT(DISTINCT visitor), COUNT(DISTINCT CASE"
+        f" WHEN day > first AND day <= first + {RETURN_DAYS} THEN visitor END) FROM u"
+        f" WHERE first + {RETURN_DAYS} < piece_end GROUP BY piece"
+        # Cohorts: visitors per first-visit month and visit month, visits before the end.
+        " UNION ALL SELECT 'c', piece, cohort, month, COUNT(DISTINCT visitor), NULL FROM u"
+        " WHERE day < piece_end GROUP BY piece, cohort, month"
     )
     with connections[inner.db].cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchall()
 
 
-def return_30d_rates(*, venues: Sequence[Venue], pieces: Sequence[Piece]) -> list[float | None]:
-    """Per period [start, end): of visitors whose first-ever visit d is in it with d + 30
-    days before ``end``, the share with another visit on a day in (d, d + 30]."""
-    rates: list[float | None] = [None] * len(pieces)
-    if not pieces:
-        return rates
-    rows = _per_visitor(
-        venues,
-        pieces,
-        select="piece, COUNT(DISTINCT visitor), COUNT(DISTINCT CASE WHEN day > first"
-        f" AND day <= first + {RETURN_DAYS} THEN visitor END)",
-        where=f"first + {RETURN_DAYS} < piece_end",
-        group="piece",
-    )
-    for piece, eligible, returned in rows:
-        rates[int(piece)] = rate(returned, eligible)
-    return rates
+def first_visit_figures(
+    *, venues: Sequence[Venue], pieces: Sequence[Piece]
+) -> list[tuple[float | None, list[Cohort]]]:
+    """Per period [start, end) of ``pieces`` (contiguous, in order):
 
-
-def cohorts_by_piece(*, venues: Sequence[Venue], pieces: Sequence[Piece]) -> list[list[Cohort]]:
-    """Per period [start, end): visitors by the month of their first-ever visit, for first
-    visits in it; ``retention[k]`` is the share with a visit in the k-th month after it,
-    for every month that starts before ``end``; visits on or after ``end`` do not count."""
+    - the 30-day return rate: of visitors whose first-ever visit d is in it with d + 30
+      days before ``end``, the share with another visit on a day in (d, d + 30];
+    - the cohorts: visitors by the month of their first-ever visit, for first visits in
+      it; ``retention[k]`` is the share with a visit in the k-th month after it, for every
+      month that starts before ``end``; visits on or after ``end`` do not count.
+    """
     if not pieces:
         return []
-    rows = _per_visitor(
-        venues,
-        pieces,
-        select="piece, cohort, month, COUNT(DISTINCT visitor)",
-        where="day < piece_end",
-        group="piece, cohort, month",
-    )
+    rates: list[float | None] = [None] * len(pieces)
     counts: dict[int, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for piece, cohort, month, n in rows:
-        counts[int(piece)][int(cohort)][int(month) - int(cohort)] = n
+    for what, piece, cohort, month, n, returned in _first_visit_rows(venues, pieces):
+        if what == "r":
+            rates[int(piece)] = rate(returned, n)
+        else:
+            counts[int(piece)][int(cohort)][int(month) - int(cohort)] = n
     result = []
     for i, (_, end) in enumerate(pieces):
         last_month = month_index(end - dt.timedelta(days=1))  # the last starting before end
@@ -112,13 +103,13 @@ def cohorts_by_piece(*, venues: Sequence[Venue], pieces: Sequence[Piece]) -> lis
             size = by_k.get(0, 0)
             retention = tuple(rate(by_k.get(k, 0), size) for k in range(last_month - cohort + 1))
             cohorts.append(Cohort(month_of(cohort).strftime("%Y-%m"), size, retention))
-        result.append(cohorts)
+        result.append((rates[i], cohorts))
     return result
 
 
 def return_30d_rate(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> float | None:
-    return return_30d_rates(venues=venues, pieces=[(start, end)])[0]
+    return first_visit_figures(venues=venues, pieces=[(start, end)])[0][0]
 
 
 def cohorts(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> list[Cohort]:
-    return cohorts_by_piece(venues=venues, pieces=[(start, end)])[0]
+    return first_visit_figures(venues=venues, pieces=[(start, end)])[0][1]
