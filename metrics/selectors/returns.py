@@ -86,6 +86,8 @@ def first_visit_figures(
       it; ``retention[k]`` is the share with a visit in the k-th month after it, for every
       month that starts before ``end``; visits on or after ``end`` do not count.
     """
+    if not venues:
+        return [(None, []) for _ in pieces]
     if not pieces:
         return []
     rates: list[float | None] = [None] * len(pieces)
