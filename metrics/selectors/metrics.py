@@ -85,7 +85,8 @@ def _build(
 
 def metrics_for(*, venues: Iterable[Venue], start: dt.date, end: dt.date) -> Metrics:
     """Every metric for ``venues`` over the local dates [start, end)."""
-    return _many(list(venues), [(start, end)], start, end)[0]
+    venues = list(venues)
+    return _pieces(venues, [(start, end)], hours_by_day(venues=venues, start=start, end=end))[0]
 
 
 def metrics_series(
@@ -94,13 +95,22 @@ def metrics_series(
     """``metrics_for`` of each week (from Monday) or month in [start, end); the first and
     last are partial when the period does not begin or end on one. Each piece is a period
     of its own: its returns and cohorts look no further than its own end."""
-    return _many(list(venues), split(start, end, by), start, end)
+    return metrics_with_series(venues=venues, start=start, end=end, by=by)[1]
 
 
-def _many(venues: list[Venue], pieces, start: dt.date, end: dt.date) -> list[Metrics]:
-    """Each piece's figures: the timelines loaded once for [start, end) and the first-visit
-    figures in one pass for all the pieces; the counts query each piece."""
-    days: Days = hours_by_day(venues=venues, start=start, end=end)
+def metrics_with_series(
+    *, venues: Iterable[Venue], start: dt.date, end: dt.date, by: str
+) -> tuple[Metrics, list[Metrics]]:
+    """``metrics_for`` the whole period and its ``metrics_series``, the timelines loaded
+    once for both."""
+    venues = list(venues)
+    days = hours_by_day(venues=venues, start=start, end=end)
+    return _pieces(venues, [(start, end)], days)[0], _pieces(venues, split(start, end, by), days)
+
+
+def _pieces(venues: list[Venue], pieces, days: Days) -> list[Metrics]:
+    """Each piece's figures from room-hours by day, the first-visit figures of all the
+    pieces in one pass, and each piece's counts."""
     firsts = first_visit_figures(venues=venues, pieces=pieces)
     return [
         _build(venues, s, e, total(days, s, e), return_30d_rate=r, cohorts=c)
