@@ -71,6 +71,17 @@ def lapsed_q(now: dt.datetime) -> Q:
     return Q(status__in=(Status.PENDING, Status.CONFIRMED), checkin_closes_at__lte=now)
 
 
+# DOMAIN.md's "bookings that were confirmed" (metrics: utilisation, show rate): confirmed
+# at some point, whatever followed. A confirmed row whose window closed is a no-show on
+# read (``effective_status``) and is included either way; pending, rejected and
+# cancelled ones are not.
+WERE_CONFIRMED = (Status.CONFIRMED, Status.CHECKED_IN, Status.COMPLETED, Status.NO_SHOW)
+
+
+def were_confirmed_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status__in": WERE_CONFIRMED})
+
+
 def is_active(booking: Booking, now: dt.datetime) -> bool:
     """Counts against the per-resident limit: pending or confirmed and not ended."""
     return effective_status(booking, now) in (Status.PENDING, Status.CONFIRMED)

@@ -93,6 +93,7 @@ def _mount() -> None:
     from accounts.api import router as accounts_router
     from bookings.api import router as bookings_router
     from bookings.series_api import router as series_router
+    from metrics.api import router as metrics_router
     from scenes.api import router as scenes_router
     from scenes.events_api import router as events_router
     from spaces.api import router as spaces_router
@@ -103,6 +104,7 @@ def _mount() -> None:
     api.add_router("", events_router)
     api.add_router("", bookings_router)
     api.add_router("", series_router)
+    api.add_router("", metrics_router)
 
 
 _mount()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "spaces",
     "scenes",
     "bookings",
+    "metrics",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -117,15 +117,23 @@ def _group(venue: Venue, hours, exceptions) -> HoursRules:
 
 
 def load_rules(
-    *, venue: Venue, start: dt.date | None = None, end: dt.date | None = None
+    *,
+    venue: Venue,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    without_exceptions: Iterable[int] = (),
 ) -> HoursRules:
     """Fetch a venue's weekly rules (its rooms' included) and exceptions in two queries.
 
     With ``start``/``end`` (local dates, [start, end)) only the exceptions that can matter
     for that range are fetched: from the day before ``start`` (overnight spill) on.
+    ``without_exceptions`` (ids) leaves those exception rows out: the hours as they would
+    be without them (metrics: predictability, without the late closures).
     """
     hours = OpeningHours.objects.filter(venue=venue)
     exceptions = OpeningException.objects.filter(venue=venue)
+    if without_exceptions:
+        exceptions = exceptions.exclude(pk__in=list(without_exceptions))
     first = start - dt.timedelta(days=1) if start else None
     last = end if end else None
     if first:

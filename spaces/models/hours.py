@@ -89,6 +89,13 @@ class OpeningException(models.Model):
     closes = models.TimeField(_("关门"), null=True, blank=True)
     overnight = models.BooleanField(_("跨越午夜"), default=False)
     reason = models.CharField(_("对居民显示的原因"), max_length=120)
+    # Predictability (metrics) judges a closure by how long before its date it was made.
+    created_at = models.DateTimeField(
+        _("创建时间"),
+        auto_now_add=True,
+        null=True,
+        help_text=_("为空：在开始记录创建时间之前设置，视为按时公布。"),
+    )
 
     class Meta:
         verbose_name = _("特定日期调整")

@@ -218,3 +218,23 @@ def test_an_unknown_on_conflict_choice_is_refused(operator, venue):
         )
     assert (exc.value.code, list(exc.value.fields)) == ("invalid", ["on_conflict"])
     assert not OpeningException.objects.exists()
+
+
+def test_an_exception_records_when_it_was_made_and_rewording_keeps_it(operator, venue):
+    day = dt.date(2026, 12, 2)
+    made = dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(made, tick=False):
+        services.exception_set(user=operator, venue=venue, date=day, reason="设备检修")
+    with time_machine.travel(made + dt.timedelta(days=8), tick=False):
+        # Only the reason changes: the closure itself was decided on 11-20.
+        services.exception_set(user=operator, venue=venue, date=day, reason="设备检修，请谅解")
+        assert OpeningException.objects.get().created_at == made
+        # New times are a new decision.
+        services.exception_set(
+            user=operator,
+            venue=venue,
+            date=day,
+            reason="提前关门",
+            intervals=[(T(9), T(15), False)],
+        )
+        assert OpeningException.objects.get().created_at == made + dt.timedelta(days=8)

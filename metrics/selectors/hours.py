@@ -1,0 +1,130 @@
+"""Room-hours by local date: metrics 1-3, the denominator and numerator of 4, and 12.
+
+Hours and scenes come only from the timeline (``scenes.resolution``), working days only
+from ``spaces.calendar``. The timeline over [start, end) already holds the morning spill
+of an overnight interval (or scene) that began on ``start - 1``, clipped at ``start``
+00:00, and stops at ``end`` 00:00: time counts where it falls. Everything is summed per
+local date, so a series by week or month adds days up instead of loading timelines again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+
+from scenes.models import SceneKind
+from scenes.resolution import CLOSED, OPEN, Segment, VenueData, load_venue_data
+from spaces.calendar import days_info
+from spaces.hours.compute import merge
+from spaces.models import Venue
+
+from .periods import UTC, Pair, by_local_day, overlap
+
+WORK_STARTS, WORK_ENDS = dt.time(8), dt.time(18)
+
+
+@dataclass
+class DayHours:
+    """Seconds of room time on one local date (or summed over several)."""
+
+    open: float = 0.0  # metric 1
+    public: float = 0.0  # metric 2, by the kind of the scene in force
+    commercial: float = 0.0
+    none: float = 0.0
+    off_work: float = 0.0  # metric 3
+    bookable: float = 0.0  # metric 4's denominator
+    booked: float = 0.0  # metric 4's numerator
+    late_closed: float = 0.0  # metric 12
+
+    def add(self, other: DayHours) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+Days = dict[dt.date, DayHours]
+
+
+def total(days: Days, start: dt.date, end: dt.date) -> DayHours:
+    result = DayHours()
+    for day, hours in days.items():
+        if start <= day < end:
+            result.add(hours)
+    return result
+
+
+def working_time(start: dt.date, end: dt.date, zone) -> dict[dt.date, Pair]:
+    """08:00-18:00 local of each working day in [start, end) (make-up days included,
+    statutory holidays and ordinary weekends not), in UTC."""
+    result = {}
+    for info in days_info(start, end):
+        if info.is_working_day:
+            result[info.date] = (
+                dt.datetime.combine(info.date, WORK_STARTS, tzinfo=zone).astimezone(UTC),
+                dt.datetime.combine(info.date, WORK_ENDS, tzinfo=zone).astimezone(UTC),
+            )
+    return result
+
+
+def open_pairs(segments: Iterable[Segment]) -> list[Pair]:
+    """The open (not closed) time of a room's timeline as merged UTC intervals."""
+    return merge(
+        [(g.start.astimezone(UTC), g.end.astimezone(UTC)) for g in segments if g.state != CLOSED]
+    )
+
+
+def _segment_hours(
+    days: Days, segment: Segment, *, bookable_room: bool, work: dict[dt.date, Pair], zone
+) -> None:
+    if segment.state == CLOSED:
+        return
+    if segment.state == OPEN:
+        share = "none"
+    else:
+        share = "public" if segment.kind == SceneKind.PUBLIC else "commercial"
+    # Literal DOMAIN.md: only time "whose scene takes no bookings" leaves the bookable
+    # room-hours, so open time with no scene stays in them.
+    bookable = bookable_room and (segment.rules is None or segment.rules.bookable)
+    s, e = segment.start.astimezone(UTC), segment.end.astimezone(UTC)
+    for day, piece in by_local_day(s, e, zone):
+        seconds = (piece[1] - piece[0]).total_seconds()
+        hours = days[day]
+        hours.open += seconds
+        setattr(hours, share, getattr(hours, share) + seconds)
+        hours.off_work += seconds - (overlap(piece, work[day]) if day in work else 0.0)
+        if bookable:
+            hours.bookable += seconds
+
+
+def venue_day_hours(*, venue: Venue, start: dt.date, end: dt.date) -> Days:
+    """One venue's room-hours per local date of [start, end)."""
+    from .predictability import late_closed_by_day
+    from .utilisation import booked_by_day
+
+    days: Days = defaultdict(DayHours)
+    if end <= start:
+        return days
+    ctx: VenueData = load_venue_data(venue=venue, start=start, end=end)
+    zone = ctx.zone
+    work = working_time(start, end, zone)
+    opens: dict[int, list[Pair]] = {}
+    for room in ctx.rooms:
+        segments = ctx.timeline(room)
+        for segment in segments:
+            _segment_hours(days, segment, bookable_room=room.is_bookable, work=work, zone=zone)
+        opens[room.pk] = open_pairs(segments)
+    for day, seconds in booked_by_day(venue=venue, start=start, end=end, opens=opens).items():
+        days[day].booked += seconds
+    for day, seconds in late_closed_by_day(ctx, opens=opens).items():
+        days[day].late_closed += seconds
+    return days
+
+
+def hours_by_day(*, venues: Iterable[Venue], start: dt.date, end: dt.date) -> Days:
+    """Room-hours per local date of [start, end), summed over ``venues``."""
+    days: Days = defaultdict(DayHours)
+    for venue in venues:
+        for day, hours in venue_day_hours(venue=venue, start=start, end=end).items():
+            days[day].add(hours)
+    return days

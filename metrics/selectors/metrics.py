@@ -1,0 +1,118 @@
+"""The figures for a set of venues over a period of local dates: ``metrics_for`` and, by
+week or month, ``metrics_series``. Definitions: DOMAIN.md, "Metric definitions"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spaces.models import Venue
+
+from . import visits as v
+from .hours import DayHours, Days, hours_by_day, total
+from .periods import split
+from .returns import first_visit_figures
+
+SECONDS_PER_HOUR = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class SceneShares:
+    public: float | None
+    commercial: float | None
+    none: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    start: dt.date
+    end: dt.date
+    open_room_hours: float
+    bookable_room_hours: float
+    scene_shares: SceneShares
+    off_work_hours_share: float | None
+    utilisation: float | None
+    show_rate: float | None
+    visits: int
+    walk_in_headcount: int
+    unique_visitors: int
+    repeat_visit_rate: float | None
+    return_30d_rate: float | None
+    cohorts: tuple[v.Cohort, ...]
+    satisfaction: v.Satisfaction
+    predictability: float | None
+
+
+def _build(
+    venues: list[Venue],
+    start: dt.date,
+    end: dt.date,
+    hours: DayHours,
+    *,
+    return_30d_rate: float | None,
+    cohorts: list[v.Cohort],
+) -> Metrics:
+    rate = v.rate
+    counts = v.visit_counts(venues=venues, start=start, end=end)
+    return Metrics(
+        start=start,
+        end=end,
+        open_room_hours=hours.open / SECONDS_PER_HOUR,
+        bookable_room_hours=hours.bookable / SECONDS_PER_HOUR,
+        scene_shares=SceneShares(
+            public=rate(hours.public, hours.open),
+            commercial=rate(hours.commercial, hours.open),
+            none=rate(hours.none, hours.open),
+        ),
+        off_work_hours_share=rate(hours.off_work, hours.open),
+        utilisation=rate(hours.booked, hours.bookable),
+        show_rate=v.show_rate(venues=venues, start=start, end=end),
+        visits=counts["visits"],
+        walk_in_headcount=counts["walk_in_headcount"],
+        unique_visitors=counts["unique_visitors"],
+        repeat_visit_rate=rate(counts["repeat_visitors"], counts["unique_visitors"]),
+        return_30d_rate=return_30d_rate,
+        cohorts=tuple(cohorts),
+        satisfaction=v.satisfaction(venues=venues, start=start, end=end),
+        predictability=(
+            None
+            if not (hours.open + hours.late_closed)
+            else 1 - hours.late_closed / (hours.open + hours.late_closed)
+        ),
+    )
+
+
+def metrics_for(*, venues: Iterable[Venue], start: dt.date, end: dt.date) -> Metrics:
+    """Every metric for ``venues`` over the local dates [start, end)."""
+    venues = list(venues)
+    return _pieces(venues, [(start, end)], hours_by_day(venues=venues, start=start, end=end))[0]
+
+
+def metrics_series(
+    *, venues: Iterable[Venue], start: dt.date, end: dt.date, by: str
+) -> list[Metrics]:
+    """``metrics_for`` of each week (from Monday) or month in [start, end); the first and
+    last are partial when the period does not begin or end on one. Each piece is a period
+    of its own: its returns and cohorts look no further than its own end."""
+    return metrics_with_series(venues=venues, start=start, end=end, by=by)[1]
+
+
+def metrics_with_series(
+    *, venues: Iterable[Venue], start: dt.date, end: dt.date, by: str
+) -> tuple[Metrics, list[Metrics]]:
+    """``metrics_for`` the whole period and its ``metrics_series``, the timelines loaded
+    once for both."""
+    venues = list(venues)
+    days = hours_by_day(venues=venues, start=start, end=end)
+    return _pieces(venues, [(start, end)], days)[0], _pieces(venues, split(start, end, by), days)
+
+
+def _pieces(venues: list[Venue], pieces, days: Days) -> list[Metrics]:
+    """Each piece's figures from room-hours by day, the first-visit figures of all the
+    pieces in one pass, and each piece's counts."""
+    firsts = first_visit_figures(venues=venues, pieces=pieces)
+    return [
+        _build(venues, s, e, total(days, s, e), return_30d_rate=r, cohorts=c)
+        for (s, e), (r, c) in zip(pieces, firsts, strict=True)
+    ]

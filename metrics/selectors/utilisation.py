@@ -1,0 +1,98 @@
+"""Booked room-hours inside open hours (metric 4's numerator), summed in the database.
+
+Bookings are aggregated per (room, local date): their summed length, first start and last
+end. A room-day whose bookings all lie inside one open interval of that room and within
+its own date (nearly all of them) adds its sum as it is. Only the others are clipped
+exactly: spans reaching outside the open hours (history imported under other hours, time
+closed since) or past midnight, and room-days where bookings overlap (a no-show's time
+taken by someone else: booked time is counted once).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import F, Max, Min, Sum, Window
+from django.db.models.expressions import RowRange
+
+from bookings.models import Booking
+from bookings.states import were_confirmed_q
+from spaces.hours.compute import intersect, local_midnight_utc, merge
+from spaces.models import Venue
+
+from .periods import ONE_DAY, Pair, bounds, by_local_day
+from .sql import Seconds
+
+Key = tuple[int, dt.date]  # (room id, local date)
+
+
+def _inside_one(first: dt.datetime, last: dt.datetime, opens: list[Pair]) -> bool:
+    i = bisect.bisect_right(opens, (first, dt.datetime.max.replace(tzinfo=dt.UTC))) - 1
+    return i >= 0 and opens[i][0] <= first and last <= opens[i][1]
+
+
+def _overlapping(bookings) -> set[Key]:
+    """Room-days holding a booking that starts before an earlier one of its room ends
+    (and the day before, where that earlier one may have started)."""
+    earlier_end = Window(
+        Max("ends_at"),
+        partition_by=[F("room_id")],
+        order_by=[F("starts_at").asc(), F("pk").asc()],
+        frame=RowRange(start=None, end=-1),
+    )
+    rows = (
+        bookings.annotate(earlier_end=earlier_end)
+        .filter(starts_at__lt=F("earlier_end"))
+        .values_list("room_id", "local_date")
+    )
+    keys: set[Key] = set()
+    for room_id, day in rows:
+        keys.update({(room_id, day), (room_id, day - ONE_DAY)})
+    return keys
+
+
+def booked_by_day(
+    *, venue: Venue, start: dt.date, end: dt.date, opens: dict[int, list[Pair]]
+) -> dict[dt.date, float]:
+    """Seconds of booked time inside each room's open intervals ``opens`` (merged, UTC,
+    within the period), per local date where it falls."""
+    zone = venue.zone
+    lo, hi = bounds(start, end, zone)
+    bookings = Booking.objects.filter(
+        were_confirmed_q(), venue=venue, starts_at__lt=hi, ends_at__gt=lo
+    ).order_by()
+    room_days = bookings.values("room_id", "local_date").annotate(
+        length=Sum(Seconds("ends_at", "starts_at")), first=Min("starts_at"), last=Max("ends_at")
+    )
+    result: dict[dt.date, float] = defaultdict(float)
+    exact: set[Key] = set()
+    room_days = list(room_days)
+    overlapping = _overlapping(bookings) if room_days else set()
+    for row in room_days:
+        key = (row["room_id"], row["local_date"])
+        day = row["local_date"]
+        fast = (
+            key not in overlapping
+            and row["last"] <= local_midnight_utc(day + ONE_DAY, zone)
+            and row["first"] >= local_midnight_utc(day, zone)
+            and _inside_one(row["first"], row["last"], opens.get(row["room_id"], []))
+        )
+        if fast:
+            result[day] += row["length"]
+        else:
+            exact.add(key)
+    if exact:
+        rows = bookings.filter(
+            room_id__in={room for room, _ in exact}, local_date__in={day for _, day in exact}
+        ).values_list("room_id", "local_date", "starts_at", "ends_at")
+        booked: dict[int, list[Pair]] = defaultdict(list)
+        for room_id, day, s, e in rows:
+            if (room_id, day) in exact:
+                booked[room_id].append((s, e))
+        for room_id, pairs in booked.items():
+            for s, e in intersect(merge(pairs), opens.get(room_id, [])):
+                for day, (ps, pe) in by_local_day(s, e, zone):
+                    result[day] += (pe - ps).total_seconds()
+    return result
