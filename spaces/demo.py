@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from linli.text import join_list
 from spaces.importer import venues_import
-from spaces.models import Venue, VenueRole
+from spaces.models import OpeningException, Venue, VenueRole
 
 DATA_FILE = Path(__file__).parent / "demo_data" / "venues.json"
 DEMO_ZONE = ZoneInfo("Asia/Shanghai")
@@ -52,6 +52,17 @@ def demo_document(*, today: dt.date) -> dict:
     return data
 
 
+def _late_closure(venue: Venue, today: dt.date) -> None:
+    """A day closed at two days' notice about three weeks ago, so the demo's predictability
+    (metrics) has a late closure to show; its creation time is set back to then."""
+    day = today - dt.timedelta(days=20)
+    exception, _created = OpeningException.objects.get_or_create(
+        venue=venue, room=None, date=day, defaults={"reason": "临时停水，闭馆一天"}
+    )
+    made = dt.datetime.combine(day - dt.timedelta(days=2), dt.time(16), tzinfo=DEMO_ZONE)
+    OpeningException.objects.filter(pk=exception.pk).update(created_at=made)
+
+
 def _operator():
     user_model = get_user_model()
     user = user_model.objects.filter(username=OPERATOR_USERNAME).first()
@@ -71,6 +82,7 @@ def load(*, stdout) -> list[str]:
     teahouse = Venue.objects.get(community__street=STREET, community__name=COMMUNITY, name=TEAHOUSE)
     user, created = _operator()
     VenueRole.objects.get_or_create(user=user, venue=teahouse, role=VenueRole.Role.OPERATOR)
+    _late_closure(teahouse, today)
 
     names = Venue.objects.filter(pk__in=report.venue_ids).order_by("pk")
     lines = [

@@ -150,3 +150,11 @@ def test_the_reading_room_closes_earlier_than_the_teahouse_on_a_saturday():
 
     assert spans()[0] == (dt.datetime(2026, 11, 28, 9), dt.datetime(2026, 11, 29, 0, 30))
     assert spans(library)[0] == (dt.datetime(2026, 11, 28, 9), dt.datetime(2026, 11, 28, 18))
+
+
+def test_a_late_closure_three_weeks_ago_for_predictability():
+    load()
+    closure = OpeningException.objects.get(date=dt.date(2026, 11, 3))  # 20 days before
+    assert closure.venue.name == "五福茶馆" and closure.opens is None
+    # Made two days before the day it closed: late (DOMAIN.md metric 12).
+    assert closure.created_at == dt.datetime(2026, 11, 1, 16, tzinfo=SHANGHAI)
