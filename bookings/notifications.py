@@ -23,20 +23,30 @@ REMINDER_HOUR = 18
 
 
 def queue(booking, kind: str) -> None:
-    from bookings import tasks
-
     assert kind in KINDS, kind
     booking_id = booking.pk
     # A group's series books up to 26 weeks of dates at once and the organiser has just
     # seen them all on the page: one text per date would flood their phone. Each date
     # still gets its reminder; an operator's later approval of one is still texted.
     series_booked = booking.series_id is not None and booking.decided_at is None
+    notices = []
     if not (kind == "confirmed" and series_booked):
-        transaction.on_commit(lambda: tasks.enqueue_notice(booking_id, kind))
+        notices.append((kind, None))
     if kind == "confirmed":
         at = reminder_at(booking)
         if at is not None:
-            transaction.on_commit(lambda: tasks.enqueue_notice(booking_id, "reminder", at=at))
+            notices.append(("reminder", at))
+    if notices:
+        transaction.on_commit(lambda: _enqueue(booking_id, notices))
+
+
+def _enqueue(booking_id: int, notices: list) -> None:
+    from bookings import tasks
+
+    # One transaction for a notice and its reminder: one commit instead of two.
+    with transaction.atomic():
+        for kind, at in notices:
+            tasks.enqueue_notice(booking_id, kind, at=at)
 
 
 def queue_text(booking, kind: str) -> None:

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import notifications, rules
-from bookings.models import Booking, BookingSeries, Status
-from bookings.states import effective_status, holding_q, lapsed_q
+from bookings.models import HOLDING, Booking, BookingSeries, Status
+from bookings.states import effective_status, holds, is_lapsed, lapsed_q
 from bookings.visitors import visitor_key
 from linli.errors import Conflict, DomainError, PermissionDenied
 from scenes.models import Event, Group, GroupMembership
@@ -31,6 +31,7 @@ from spaces.permissions import venue_can_operate
 
 ONE_DAY = dt.timedelta(days=1)
 REASON_MAX = 200
+CODE_DRAWS = 10  # a venue books a few hundred a day of a million codes: one draw, nearly always
 
 
 def _overlap_error(what: str = "") -> Conflict:
@@ -48,23 +49,20 @@ def timeline_around(room: Room, starts_at: dt.datetime, ends_at: dt.datetime):
     return room_timeline(room=room, start=first, end=last)
 
 
-def record_lapsed(
-    *, room_ids=None, venue=None, ids=None, now: dt.datetime, overlapping=None
-) -> list[Booking]:
+def record_lapsed(*, venue=None, ids=None, now: dt.datetime) -> list[Booking]:
     """Write down the no-shows and lapsed requests that are already true at ``now``
-    (bookings.states) in the given rooms, venue or bookings (``ids``, a batch), and with
-    ``overlapping`` = (start, end) only those over that time; returns the no-shows
-    recorded. The caller holds the venue lock."""
+    (bookings.states) at the given venue or among the given bookings (``ids``, a batch);
+    returns the no-shows recorded. The caller holds the venue lock."""
     qs = Booking.objects.filter(lapsed_q(now))
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    if room_ids is not None:
-        qs = qs.filter(room_id__in=room_ids)
-    if overlapping is not None:
-        qs = qs.filter(rules.overlapping(*overlapping))
     if venue is not None:
         qs = qs.filter(venue=venue)
-    found = list(qs.values_list("pk", "status"))  # usually none: one query, no writes
+    return _record_lapsed(list(qs.values_list("pk", "status")), now)  # usually none
+
+
+def _record_lapsed(found: list[tuple[int, str]], now: dt.datetime) -> list[Booking]:
+    """``record_lapsed`` for the (pk, recorded status) pairs found lapsed."""
     if not found:
         return []
     no_show_ids = [pk for pk, status in found if status == Status.CONFIRMED]
@@ -85,15 +83,11 @@ def record_lapsed(
     return no_shows
 
 
-def _new_code(venue_id: int, day: dt.date) -> str:
-    """Six digits the desk can type, unique among the venue's bookings that day."""
-    taken = set(
-        Booking.objects.filter(venue_id=venue_id, local_date=day).values_list("code", flat=True)
-    )
-    while True:
-        code = f"{secrets.randbelow(1_000_000):06d}"
-        if code not in taken:
-            return code
+def _new_code() -> str:
+    """Six digits the desk can type. Unique among the venue's bookings that day: the
+    database's constraint (bookings_booking_code_per_day) refuses a repeat and
+    ``_insert`` draws again, cheaper than reading the day's codes first."""
+    return f"{secrets.randbelow(1_000_000):06d}"
 
 
 def _check_group(*, user, group: Group | None, venue) -> tuple[bool, bool]:
@@ -174,13 +168,20 @@ def booking_check(
     return place
 
 
-def _competing(room: Room, starts_at, ends_at, now) -> str | None:
-    """Why [starts_at, ends_at) is taken in ``room``, or None when it is free."""
-    holding = Booking.objects.filter(
-        holding_q(now), rules.overlapping(starts_at, ends_at), room=room
-    )
-    if holding.exists():
-        return _("这个时段刚刚被别人约走了，请另选时段。")
+def _claims(room: Room, starts_at, ends_at, now) -> tuple[str | None, list[tuple[int, str]]]:
+    """Why [starts_at, ends_at) is taken in ``room`` (None when it is free), and the
+    lapsed bookings over it: they no longer hold it, but the database's guard still sees
+    their recorded state, so they are written down before the insert. One read of the
+    room's rows recorded as holding there, sorted by bookings.states."""
+    recorded = Booking.objects.filter(
+        rules.overlapping(starts_at, ends_at), room=room, status__in=HOLDING
+    ).values_list("pk", "status", "checkin_closes_at", named=True)
+    lapsed = []
+    for row in recorded:
+        if holds(row, now):
+            return _("这个时段刚刚被别人约走了，请另选时段。"), []
+        if is_lapsed(row, now):
+            lapsed.append((row.pk, row.status))
     events = Event.objects.filter(
         room=room,
         status=Event.Status.PUBLISHED,
@@ -188,8 +189,26 @@ def _competing(room: Room, starts_at, ends_at, now) -> str | None:
         ends_at__gt=starts_at,
     )
     if events.exists():
-        return _("这个时段已安排活动，请另选时段。")
-    return None
+        return _("这个时段已安排活动，请另选时段。"), []
+    return None, lapsed
+
+
+def _insert(booking: Booking) -> None:
+    """Save the new ``booking``, drawing another desk code while its own is taken."""
+    for attempt in range(CODE_DRAWS):
+        try:
+            with transaction.atomic():
+                booking.save()
+            return
+        except IntegrityError as exc:
+            if "overlap" in str(exc):
+                raise _overlap_error() from exc
+            taken = Booking.objects.filter(
+                venue_id=booking.venue_id, local_date=booking.local_date, code=booking.code
+            ).exists()
+            if not taken or attempt == CODE_DRAWS - 1:
+                raise
+            booking.code = _new_code()
 
 
 def booking_create(
@@ -213,7 +232,8 @@ def booking_create(
     rules.raise_problems(rules.purpose_problems(purpose))
     with transaction.atomic():
         venue = venue_lock(room.venue_id)
-        room = Room.objects.select_related("venue").get(pk=room.pk)
+        room = Room.objects.get(pk=room.pk)  # as it is under the lock
+        room.venue = venue
         now = now or timezone.now()
         place = booking_check(
             user=user,
@@ -225,12 +245,10 @@ def booking_create(
             now=now,
             personal_limit=series is None,
         )
-        # Lapsed bookings over this time no longer hold it, but the database's guard
-        # still sees their recorded state: write it down first (only these rows).
-        record_lapsed(room_ids=[room.pk], now=now, overlapping=(starts_at, ends_at))
-        taken = _competing(room, starts_at, ends_at, now)
+        taken, lapsed = _claims(room, starts_at, ends_at, now)
         if taken:
             raise _overlap_error(taken)
+        _record_lapsed(lapsed, now)
         r = place.rules
         local_date = starts_at.astimezone(venue.zone).date()
         booking = Booking(
@@ -248,17 +266,11 @@ def booking_create(
             people=people,
             purpose=purpose,
             status=Status.PENDING if r.requires_approval else Status.CONFIRMED,
-            code=_new_code(venue.pk, local_date),
+            code=_new_code(),
             price_fen=rules.price_fen(r, starts_at, ends_at),
             **rules.windows(r, starts_at, ends_at),
         )
-        try:
-            with transaction.atomic():
-                booking.save()
-        except IntegrityError as exc:
-            if "overlap" in str(exc):
-                raise _overlap_error() from exc
-            raise
+        _insert(booking)
         if booking.status == Status.CONFIRMED:
             notifications.queue(booking, "confirmed")
     return booking

@@ -1,4 +1,5 @@
 import datetime as dt
+from unittest import mock
 
 import pytest
 
@@ -24,6 +25,22 @@ def test_a_free_public_slot_is_confirmed_at_once(frozen, scenes, owner, room):
     assert booking.price_fen == 0
     assert booking.local_date == dt.date(2026, 12, 2)
     assert len(booking.code) == 6
+
+
+def test_a_desk_code_taken_that_day_is_drawn_again(frozen, scenes, owner, other_resident, room):
+    draws = iter([123456, 123456, 654321])
+    with mock.patch("secrets.randbelow", lambda _n: next(draws)):
+        first = book(owner, room, at(2, 10), at(2, 11))
+        second = book(other_resident, room, at(2, 11), at(2, 12))
+    assert (first.code, second.code) == ("123456", "654321")
+    assert sorted(Booking.objects.values_list("code", flat=True)) == ["123456", "654321"]
+
+
+def test_the_same_code_on_another_day_is_kept(frozen, scenes, owner, room):
+    with mock.patch("secrets.randbelow", lambda _n: 42):
+        first = book(owner, room, at(2, 10), at(2, 11))
+        second = book(owner, room, at(3, 10), at(3, 11))
+    assert first.code == second.code == "000042"
 
 
 def test_commercial_time_is_priced_by_the_server(frozen, scenes, owner, room):
