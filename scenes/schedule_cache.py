@@ -37,9 +37,15 @@ def _load(venue: Venue) -> tuple[HoursRules, list[SceneEntry]]:
     return hours, load_entries(Scene.objects.filter(venue=venue).order_by("pk"))
 
 
-def venue_schedule(venue: Venue) -> tuple[HoursRules, list[SceneEntry]]:
-    """The venue's HoursRules (all exceptions) and all its scenes as SceneEntries."""
-    token = Venue.objects.filter(pk=venue.pk).values_list("schedule_token", flat=True).first()
+def venue_schedule(
+    venue: Venue, *, token: str | None = None
+) -> tuple[HoursRules, list[SceneEntry]]:
+    """The venue's HoursRules (all exceptions) and all its scenes as SceneEntries.
+
+    ``token``: the venue's schedule_token as the caller read it under the venue lock
+    (spaces.locks), still current for its whole transaction; otherwise it is read here."""
+    if token is None:
+        token = Venue.objects.filter(pk=venue.pk).values_list("schedule_token", flat=True).first()
     if token is None:  # deleted meanwhile: nothing worth keeping
         return _load(venue)
     key = f"linli:schedule:{venue.pk}:{token}"

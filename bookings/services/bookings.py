@@ -21,6 +21,7 @@ from bookings.models import HOLDING, Booking, BookingSeries, Status
 from bookings.states import effective_status, holds, is_lapsed, lapsed_q
 from bookings.visitors import visitor_key
 from linli.errors import Conflict, DomainError, PermissionDenied
+from scenes.choices import WhoMayBook
 from scenes.models import Event, Group, GroupMembership
 from scenes.resolution import room_timeline
 from scenes.selectors.groups import group_can_book_at
@@ -40,13 +41,17 @@ def _overlap_error(what: str = "") -> Conflict:
     )
 
 
-def timeline_around(room: Room, starts_at: dt.datetime, ends_at: dt.datetime):
+def timeline_around(
+    room: Room, starts_at: dt.datetime, ends_at: dt.datetime, *, locked: bool = False
+):
     """The room's timeline covering [starts_at, ends_at), from the day before (an
-    overnight scene that began then)."""
+    overnight scene that began then). ``locked``: ``room.venue`` is the row read under
+    the venue lock, so its schedule token is current (no need to read it again)."""
     zone = room.venue.zone
     first = starts_at.astimezone(zone).date() - ONE_DAY
     last = ends_at.astimezone(zone).date() + ONE_DAY
-    return room_timeline(room=room, start=first, end=last)
+    token = room.venue.schedule_token if locked else None
+    return room_timeline(room=room, start=first, end=last, schedule_token=token)
 
 
 def record_lapsed(*, venue=None, ids=None, now: dt.datetime) -> list[Booking]:
@@ -110,9 +115,11 @@ def booking_check(
     now: dt.datetime,
     segments=None,
     personal_limit: bool = True,
+    locked: bool = False,
 ) -> rules.Placement:
     """Everything a booking must satisfy except what it competes for (overlaps), raised
-    as one DomainError listing every problem. Used by create and by the series preview."""
+    as one DomainError listing every problem. Used by create and by the series preview.
+    ``locked``: see ``timeline_around``."""
     if ends_at <= starts_at:
         raise DomainError(_("结束时间须晚于开始时间。"), code="end_before_start", field="ends_at")
     if not room.is_bookable:
@@ -121,9 +128,13 @@ def booking_check(
         )
     venue = room.venue
     if segments is None:
-        segments = timeline_around(room, starts_at, ends_at)
+        segments = timeline_around(room, starts_at, ends_at, locked=locked)
     place = rules.placement(segments, starts_at, ends_at)
-    is_staff = venue_can_operate(user=user, venue=venue)
+    # Operating the venue matters for staff-only time, and lets staff without a phone book
+    # at all; a resident booking any other time needs no query for it.
+    is_staff = False
+    if place.rules.who_may_book == WhoMayBook.STAFF or not getattr(user, "is_resident", False):
+        is_staff = venue_can_operate(user=user, venue=venue)
     if not is_staff:
         require_resident(user)  # staff book staff-only time; everyone else is a resident
     is_leader, approved = _check_group(user=user, group=group, venue=venue)
@@ -243,6 +254,7 @@ def booking_create(
             people=people,
             group=group,
             now=now,
+            locked=True,
             personal_limit=series is None,
         )
         taken, lapsed = _claims(room, starts_at, ends_at, now)
