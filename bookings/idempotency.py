@@ -106,10 +106,10 @@ def idempotent(
     try:
         with transaction.atomic():
             try:
-                with transaction.atomic():
-                    row = IdempotentRequest.objects.create(
-                        user=user, key=key, fingerprint=fingerprint, status=0, body={}
-                    )
+                # No savepoint: a refused insert leaves this transaction at once (_Taken).
+                row = IdempotentRequest.objects.create(
+                    user=user, key=key, fingerprint=fingerprint, status=0, body={}
+                )
             except IntegrityError:
                 raise _Taken() from None
             status, body = run()

@@ -6,6 +6,7 @@ import pytest
 from bookings.models import Booking, Status
 from bookings.selectors.availability import room_availability
 from bookings.services.bookings import booking_cancel, booking_create
+from bookings.visitors import visitor_key
 from linli.errors import Conflict, DomainError
 from tests.bookings.conftest import at
 
@@ -41,6 +42,18 @@ def test_the_same_code_on_another_day_is_kept(frozen, scenes, owner, room):
         first = book(owner, room, at(2, 10), at(2, 11))
         second = book(owner, room, at(3, 10), at(3, 11))
     assert first.code == second.code == "000042"
+
+
+def test_a_resident_books_public_time_in_seven_queries(
+    frozen, scenes, owner, other_resident, room, django_assert_num_queries
+):
+    book(other_resident, room, at(2, 9), at(2, 10))  # the venue's schedule is now cached
+    visitor_key(owner)
+    # The venue lock, the room under it, the resident's active bookings, the room's
+    # bookings over the slot (holding or lapsed), published events over it, the visitor
+    # key, the insert; and the savepoints around the whole and around the insert.
+    with django_assert_num_queries(11):
+        book(owner, room, at(2, 10), at(2, 11))
 
 
 def test_commercial_time_is_priced_by_the_server(frozen, scenes, owner, room):
