@@ -9,6 +9,7 @@ from bookings.services.bookings import booking_cancel, booking_create
 from bookings.visitors import visitor_key
 from linli.errors import Conflict, DomainError
 from tests.bookings.conftest import at
+from tests.factories import make_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -44,15 +45,15 @@ def test_the_same_code_on_another_day_is_kept(frozen, scenes, owner, room):
     assert first.code == second.code == "000042"
 
 
-def test_a_resident_books_public_time_in_seven_queries(
+def test_a_resident_books_public_time_in_five_queries(
     frozen, scenes, owner, other_resident, room, django_assert_num_queries
 ):
     book(other_resident, room, at(2, 9), at(2, 10))  # the venue's schedule is now cached
     visitor_key(owner)
-    # The venue lock, the room under it, the resident's active bookings, the room's
-    # bookings over the slot (holding or lapsed), published events over it, the visitor
-    # key, the insert; and the savepoints around the whole and around the insert.
-    with django_assert_num_queries(11):
+    # The venue lock; the room under it with the bookings and events over the slot; the
+    # resident's active bookings; the visitor key; the insert. And the savepoints around
+    # the whole and around the insert.
+    with django_assert_num_queries(9):
         book(owner, room, at(2, 10), at(2, 11))
 
 
@@ -186,3 +187,40 @@ def test_an_event_cannot_be_published_over_a_booking(frozen, scenes, owner, oper
     assert exc.value.code == "room_booked"
     assert "10:00-11:00" in exc.value.message
     assert not Event.objects.exists()
+
+
+def test_a_booking_over_a_published_event_is_an_overlap(
+    frozen, scenes, owner, operator, venue, room
+):
+    from scenes.services.events import event_publish
+
+    event_publish(
+        user=operator,
+        venue=venue,
+        room=room,
+        title="读书会",
+        capacity=10,
+        starts_at=at(2, 10, 30),
+        ends_at=at(2, 12),
+    )
+    with pytest.raises(Conflict) as exc:
+        book(owner, room, at(2, 10), at(2, 11))
+    assert exc.value.code == "overlap"
+    assert exc.value.message == "这个时段已安排活动，请另选时段。"
+    book(owner, room, at(2, 12), at(2, 13))  # back to back
+    assert Booking.objects.count() == 1
+
+
+def test_a_lapsed_request_over_the_slot_is_written_down_as_rejected(
+    frozen, venue, room, owner, other_resident
+):
+    from tests.factories import weekly_hours
+
+    weekly_hours(venue)
+    make_scene(venue, kind="public", requires_approval=True, ends=dt.time(21))
+    asked = book(owner, room, at(1, 10), at(1, 12))
+    assert asked.status == Status.PENDING
+    frozen.move_to(at(1, 10, 15))  # its check-in window closed undecided
+    book(other_resident, room, at(1, 11, 30), at(1, 12))
+    asked.refresh_from_db()
+    assert (asked.status, asked.decided_at) == (Status.REJECTED, at(1, 10, 15))
