@@ -13,13 +13,12 @@ import datetime as dt
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import notifications, rules
-from bookings.models import Booking, BookingSeries, Status
-from bookings.states import effective_status, holding_q, lapsed_q
+from bookings.models import HOLDING, Booking, BookingSeries, Status
+from bookings.states import effective_status, holds, is_lapsed, lapsed_q
 from bookings.visitors import visitor_key
 from linli.errors import Conflict, DomainError, PermissionDenied
 from scenes.choices import WhoMayBook
@@ -55,23 +54,20 @@ def timeline_around(
     return room_timeline(room=room, start=first, end=last, schedule_token=token)
 
 
-def record_lapsed(
-    *, room_ids=None, venue=None, ids=None, now: dt.datetime, overlapping=None
-) -> list[Booking]:
+def record_lapsed(*, venue=None, ids=None, now: dt.datetime) -> list[Booking]:
     """Write down the no-shows and lapsed requests that are already true at ``now``
-    (bookings.states) in the given rooms, venue or bookings (``ids``, a batch), and with
-    ``overlapping`` = (start, end) only those over that time; returns the no-shows
-    recorded. The caller holds the venue lock."""
+    (bookings.states) at the given venue or among the given bookings (``ids``, a batch);
+    returns the no-shows recorded. The caller holds the venue lock."""
     qs = Booking.objects.filter(lapsed_q(now))
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    if room_ids is not None:
-        qs = qs.filter(room_id__in=room_ids)
-    if overlapping is not None:
-        qs = qs.filter(rules.overlapping(*overlapping))
     if venue is not None:
         qs = qs.filter(venue=venue)
-    found = list(qs.values_list("pk", "status"))  # usually none: one query, no writes
+    return _record_lapsed(list(qs.values_list("pk", "status")), now)  # usually none
+
+
+def _record_lapsed(found: list[tuple[int, str]], now: dt.datetime) -> list[Booking]:
+    """``record_lapsed`` for the (pk, recorded status) pairs found lapsed."""
     if not found:
         return []
     no_show_ids = [pk for pk, status in found if status == Status.CONFIRMED]
@@ -183,23 +179,29 @@ def booking_check(
     return place
 
 
-def _room_under_lock(room: Room, starts_at, ends_at, now) -> Room:
-    """``room`` as it is now, read under the venue lock, with what competes for [starts_at,
-    ends_at) in it, in the same query: ``held`` (a booking holds it, bookings.states),
-    ``event`` (a published event is on) and ``lapsed`` (bookings over it that no longer
-    hold it but are not written down yet)."""
-    over = Booking.objects.filter(rules.overlapping(starts_at, ends_at), room=OuterRef("pk"))
+def _claims(room: Room, starts_at, ends_at, now) -> tuple[str | None, list[tuple[int, str]]]:
+    """Why [starts_at, ends_at) is taken in ``room`` (None when it is free), and the
+    lapsed bookings over it: they no longer hold it, but the database's guard still sees
+    their recorded state, so they are written down before the insert. One read of the
+    room's rows recorded as holding there, sorted by bookings.states."""
+    recorded = Booking.objects.filter(
+        rules.overlapping(starts_at, ends_at), room=room, status__in=HOLDING
+    ).values_list("pk", "status", "checkin_closes_at", named=True)
+    lapsed = []
+    for row in recorded:
+        if holds(row, now):
+            return _("这个时段刚刚被别人约走了，请另选时段。"), []
+        if is_lapsed(row, now):
+            lapsed.append((row.pk, row.status))
     events = Event.objects.filter(
-        room=OuterRef("pk"),
+        room=room,
         status=Event.Status.PUBLISHED,
         starts_at__lt=ends_at,
         ends_at__gt=starts_at,
     )
-    return Room.objects.annotate(
-        held=Exists(over.filter(holding_q(now))),
-        lapsed=Exists(over.filter(lapsed_q(now))),
-        event=Exists(events),
-    ).get(pk=room.pk)
+    if events.exists():
+        return _("这个时段已安排活动，请另选时段。"), []
+    return None, lapsed
 
 
 def _insert(booking: Booking) -> None:
@@ -241,9 +243,9 @@ def booking_create(
     rules.raise_problems(rules.purpose_problems(purpose))
     with transaction.atomic():
         venue = venue_lock(room.venue_id)
-        now = now or timezone.now()
-        room = _room_under_lock(room, starts_at, ends_at, now)
+        room = Room.objects.get(pk=room.pk)  # as it is under the lock
         room.venue = venue
+        now = now or timezone.now()
         place = booking_check(
             user=user,
             room=room,
@@ -255,14 +257,10 @@ def booking_create(
             locked=True,
             personal_limit=series is None,
         )
-        if room.held:
-            raise _overlap_error()
-        if room.event:
-            raise _overlap_error(_("这个时段已安排活动，请另选时段。"))
-        if room.lapsed:
-            # Lapsed bookings over this time no longer hold it, but the database's guard
-            # still sees their recorded state: write it down first (only these rows).
-            record_lapsed(room_ids=[room.pk], now=now, overlapping=(starts_at, ends_at))
+        taken, lapsed = _claims(room, starts_at, ends_at, now)
+        if taken:
+            raise _overlap_error(taken)
+        _record_lapsed(lapsed, now)
         r = place.rules
         local_date = starts_at.astimezone(venue.zone).date()
         booking = Booking(
