@@ -1,8 +1,9 @@
 """What a resident is told about their booking, by SMS, from background tasks.
 
-``queue(booking, kind)`` is called by services inside their transaction; the task is
-enqueued only when the transaction commits, so a rolled-back write never sends, and a
-failed send never touches the booking (bookings.tasks retries it).
+``queue(booking, kind)`` is called by services inside their transaction; the task exists
+only once the transaction commits (enqueued on commit, or with the database queue as rows
+of that very transaction), so a rolled-back write never sends, and a failed send never
+touches the booking (bookings.tasks retries it).
 
 Kinds: confirmed, rejected, cancelled (by an operator, with the reason), reminder (the
 day before, 18:00 local), no_show (recorded).
@@ -37,14 +38,32 @@ def queue(booking, kind: str) -> None:
         if at is not None:
             notices.append(("reminder", at))
     if notices:
-        transaction.on_commit(lambda: _enqueue(booking_id, notices))
+        _when_committed(lambda: _enqueue(booking_id, notices))
+
+
+def _when_committed(enqueue) -> None:
+    """Enqueue once the surrounding transaction commits. Tasks kept in this database
+    (django-tasks-db, what `make run` uses) are enqueued inside it instead: their rows
+    commit or roll back with the write itself, so the same holds (nothing is sent for a
+    rolled-back write), nothing is lost if the process dies just after the commit, and a
+    booking takes SQLite's write lock once rather than twice."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from bookings import tasks
+
+    backend = tasks.send_booking_notice.get_backend()
+    if isinstance(backend, DatabaseBackend) and transaction.get_connection().in_atomic_block:
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
 
 
 def _enqueue(booking_id: int, notices: list) -> None:
     from bookings import tasks
 
-    # One transaction for a notice and its reminder: one commit instead of two.
-    with transaction.atomic():
+    # A notice and its reminder in one transaction (the write's own, or one commit
+    # instead of two after it).
+    with transaction.atomic(savepoint=False):
         for kind, at in notices:
             tasks.enqueue_notice(booking_id, kind, at=at)
 
