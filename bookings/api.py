@@ -187,9 +187,10 @@ def _group(group_id: int | None) -> Group | None:
 
 def _room_for_booking(room_id: int, user):
     # Only what decides the 404: booking_create reads the room again under the venue lock.
-    room = (
-        Room.objects.select_related("venue").only("venue__is_published").filter(pk=room_id).first()
-    )
+    try:
+        room = Room.objects.select_related("venue").only("venue__is_published").get(pk=room_id)
+    except Room.DoesNotExist:
+        room = None
     if room is None or not (
         room.venue.is_published or venue_can_operate(user=user, venue=room.venue)
     ):
