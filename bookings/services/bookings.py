@@ -161,7 +161,7 @@ def booking_check(
             status__in=(Status.PENDING, Status.CONFIRMED),
             checkin_closes_at__gt=now,
             ends_at__gt=now,
-        ).values_list("scene_id", flat=True)
+        ).order_by().values_list("scene_id", flat=True)
         active = sum(1 for scene_id in scenes if scene_id == place.segment.scene.pk)
         if active >= limit:
             problems.append(
@@ -186,7 +186,7 @@ def _claims(room: Room, starts_at, ends_at, now) -> tuple[str | None, list[tuple
     room's rows recorded as holding there, sorted by bookings.states."""
     recorded = Booking.objects.filter(
         rules.overlapping(starts_at, ends_at), room=room, status__in=HOLDING
-    ).values_list("pk", "status", "checkin_closes_at", named=True)
+    ).order_by().values_list("pk", "status", "checkin_closes_at", named=True)
     lapsed = []
     for row in recorded:
         if holds(row, now):
