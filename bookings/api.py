@@ -243,7 +243,7 @@ def create_booking(
     status, body = idempotent(
         user=user, key=idempotency_key, fingerprint=fingerprint(_body(request)), run=run
     )
-    return Status(status, body)
+    return presenters.trusted_json(body, status=status)  # booking_json validated it
 
 
 @router.get("/bookings", response=list[BookingOut], auth=resident_auth)
