@@ -19,17 +19,15 @@ def ref(obj) -> dict:
     return {"id": obj.pk, "name": obj.name}
 
 
-def trusted_json(payload: dict, *, status: int = 200) -> HttpResponse:
+def trusted_json(payload: dict) -> HttpResponse:
     """``payload`` as JSON without django-ninja validating it against the response schema
-    again. For availability, whose payload is built field by field from typed Slots by
-    slot_payload (below): re-validating a room-week's ~200 slots cost more than computing
-    them (bench/bookings.py); and for a booking_json answer, validated when it was built.
-    The schema still documents the response, and tests/test_api_schema.py checks every
-    answer against it."""
+    again. For availability only: the payload is built field by field from typed Slots by
+    slot_payload (below), and re-validating a room-week's ~200 slots cost more than
+    computing them (bench/bookings.py). The schema still documents the response, and
+    tests/test_api_schema.py checks every answer against it."""
     return HttpResponse(
         json.dumps(payload, cls=NinjaJSONEncoder, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
-        status=status,
     )
 
 

@@ -155,17 +155,13 @@ def booking_check(
         # Pending or confirmed, window still open (so still holding), not ended. Written
         # without holding_q's OR, and the scene compared here: given a scene, SQLite
         # (no ANALYZE) reads the scene's whole history instead of the resident's few rows.
-        scenes = (
-            Booking.objects.filter(
-                resident=user,
-                group__isnull=True,
-                status__in=(Status.PENDING, Status.CONFIRMED),
-                checkin_closes_at__gt=now,
-                ends_at__gt=now,
-            )
-            .order_by()
-            .values_list("scene_id", flat=True)
-        )
+        scenes = Booking.objects.filter(
+            resident=user,
+            group__isnull=True,
+            status__in=(Status.PENDING, Status.CONFIRMED),
+            checkin_closes_at__gt=now,
+            ends_at__gt=now,
+        ).order_by().values_list("scene_id", flat=True)
         active = sum(1 for scene_id in scenes if scene_id == place.segment.scene.pk)
         if active >= limit:
             problems.append(
@@ -188,11 +184,9 @@ def _claims(room: Room, starts_at, ends_at, now) -> tuple[str | None, list[tuple
     lapsed bookings over it: they no longer hold it, but the database's guard still sees
     their recorded state, so they are written down before the insert. One read of the
     room's rows recorded as holding there, sorted by bookings.states."""
-    recorded = (
-        Booking.objects.filter(rules.overlapping(starts_at, ends_at), room=room, status__in=HOLDING)
-        .order_by()
-        .values_list("pk", "status", "checkin_closes_at", named=True)
-    )
+    recorded = Booking.objects.filter(
+        rules.overlapping(starts_at, ends_at), room=room, status__in=HOLDING
+    ).order_by().values_list("pk", "status", "checkin_closes_at", named=True)
     lapsed = []
     for row in recorded:
         if holds(row, now):
