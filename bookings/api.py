@@ -186,7 +186,11 @@ def _group(group_id: int | None) -> Group | None:
 
 
 def _room_for_booking(room_id: int, user):
-    room = Room.objects.select_related("venue").filter(pk=room_id).first()
+    # Only what decides the 404: booking_create reads the room again under the venue lock.
+    try:
+        room = Room.objects.select_related("venue").only("venue__is_published").get(pk=room_id)
+    except Room.DoesNotExist:
+        room = None
     if room is None or not (
         room.venue.is_published or venue_can_operate(user=user, venue=room.venue)
     ):

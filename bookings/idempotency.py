@@ -23,11 +23,13 @@ How it holds under crashes and concurrency:
   whatever ``run`` writes, and filled with the answer before that transaction commits. A
   crash either loses both (the retry acts afresh) or keeps both (the retry replays): never
   a booking without its stored answer.
-- Two concurrent requests with the same key: the unique constraint (user, key) decides.
-  On PostgreSQL the second insert waits for the first transaction and then fails, and the
-  loser replays the winner's answer; on SQLite the IMMEDIATE transaction serialises them
-  and the second finds the first's row before inserting. Neither gets 409 ``overlap``
-  for its own booking.
+- A retry, and two concurrent requests with the same key: the unique constraint (user,
+  key) decides. There is no look-up before the insert (one query less on every first
+  request; retries are rare): a retry's insert fails at once and it replays. On
+  PostgreSQL a concurrent second insert waits for the first transaction and then fails,
+  and the loser replays the winner's answer; on SQLite the IMMEDIATE transaction
+  serialises them and the second's insert meets the first's committed row. Neither gets
+  409 ``overlap`` for its own booking.
 - Only answers that ``run`` returns are kept. When ``run`` raises (a DomainError: full,
   off the grid, ...) the transaction rolls back with the key's row, nothing is written
   and a retry runs again: a fixed request under the same key is allowed.
@@ -101,16 +103,13 @@ def idempotent(
     if key is None:
         return run()
     key = check_key(key)
-    stored = _stored(user, key)
-    if stored is not None:
-        return _replay(stored, fingerprint)
     try:
         with transaction.atomic():
             try:
-                with transaction.atomic():
-                    row = IdempotentRequest.objects.create(
-                        user=user, key=key, fingerprint=fingerprint, status=0, body={}
-                    )
+                # No savepoint: a refused insert leaves this transaction at once (_Taken).
+                row = IdempotentRequest.objects.create(
+                    user=user, key=key, fingerprint=fingerprint, status=0, body={}
+                )
             except IntegrityError:
                 raise _Taken() from None
             status, body = run()

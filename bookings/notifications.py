@@ -1,8 +1,9 @@
 """What a resident is told about their booking, by SMS, from background tasks.
 
-``queue(booking, kind)`` is called by services inside their transaction; the task is
-enqueued only when the transaction commits, so a rolled-back write never sends, and a
-failed send never touches the booking (bookings.tasks retries it).
+``queue(booking, kind)`` is called by services inside their transaction; the task exists
+only once the transaction commits (enqueued on commit, or with the database queue as rows
+of that very transaction), so a rolled-back write never sends, and a failed send never
+touches the booking (bookings.tasks retries it).
 
 Kinds: confirmed, rejected, cancelled (by an operator, with the reason), reminder (the
 day before, 18:00 local), no_show (recorded).
@@ -23,20 +24,48 @@ REMINDER_HOUR = 18
 
 
 def queue(booking, kind: str) -> None:
-    from bookings import tasks
-
     assert kind in KINDS, kind
     booking_id = booking.pk
     # A group's series books up to 26 weeks of dates at once and the organiser has just
     # seen them all on the page: one text per date would flood their phone. Each date
     # still gets its reminder; an operator's later approval of one is still texted.
     series_booked = booking.series_id is not None and booking.decided_at is None
+    notices = []
     if not (kind == "confirmed" and series_booked):
-        transaction.on_commit(lambda: tasks.enqueue_notice(booking_id, kind))
+        notices.append((kind, None))
     if kind == "confirmed":
         at = reminder_at(booking)
         if at is not None:
-            transaction.on_commit(lambda: tasks.enqueue_notice(booking_id, "reminder", at=at))
+            notices.append(("reminder", at))
+    if notices:
+        _when_committed(lambda: _enqueue(booking_id, notices))
+
+
+def _when_committed(enqueue) -> None:
+    """Enqueue once the surrounding transaction commits. Tasks kept in this database
+    (django-tasks-db, what `make run` uses) are enqueued inside it instead: their rows
+    commit or roll back with the write itself, so the same holds (nothing is sent for a
+    rolled-back write), nothing is lost if the process dies just after the commit, and a
+    booking takes SQLite's write lock once rather than twice."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from bookings import tasks
+
+    backend = tasks.send_booking_notice.get_backend()
+    if isinstance(backend, DatabaseBackend) and transaction.get_connection().in_atomic_block:
+        enqueue()
+    else:
+        transaction.on_commit(enqueue)
+
+
+def _enqueue(booking_id: int, notices: list) -> None:
+    from bookings import tasks
+
+    # A notice and its reminder in one transaction (the write's own, or one commit
+    # instead of two after it).
+    with transaction.atomic(savepoint=False):
+        for kind, at in notices:
+            tasks.enqueue_notice(booking_id, kind, at=at)
 
 
 def queue_text(booking, kind: str) -> None:

@@ -82,6 +82,24 @@ def were_confirmed_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": WERE_CONFIRMED})
 
 
+# The same two predicates for rows already loaded (with ``status`` and
+# ``checkin_closes_at``): a caller that reads a room's recorded-as-holding rows once
+# (models.HOLDING) sorts them into holding and lapsed without a query per question.
+# tests/bookings/test_states.py checks each against its Q.
+
+
+def holds(booking, now: dt.datetime) -> bool:
+    """``holding_q`` for one loaded booking."""
+    return booking.status == Status.CHECKED_IN or (
+        booking.status in (Status.PENDING, Status.CONFIRMED) and booking.checkin_closes_at > now
+    )
+
+
+def is_lapsed(booking, now: dt.datetime) -> bool:
+    """``lapsed_q`` for one loaded booking."""
+    return booking.status in (Status.PENDING, Status.CONFIRMED) and booking.checkin_closes_at <= now
+
+
 def is_active(booking: Booking, now: dt.datetime) -> bool:
     """Counts against the per-resident limit: pending or confirmed and not ended."""
     return effective_status(booking, now) in (Status.PENDING, Status.CONFIRMED)

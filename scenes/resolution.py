@@ -136,13 +136,16 @@ def load_venue_data(
     rooms: list[Room] | None = None,
     entries: list[SceneEntry] | None = None,
     hours: HoursRules | None = None,
+    schedule_token: str | None = None,
 ) -> VenueData:
     """A venue's rooms, hours and scenes for [start, end): one query for the rooms (unless
     given) and one for the schedule token when the saved hours and scenes are cached
     (scenes.schedule_cache), four more on a miss.
 
     Pass ``rooms`` / ``hours`` the caller already holds (the venue page's VenuePage) to
-    skip those queries; ``hours`` is reloaded if it doesn't cover the range.
+    skip those queries; ``hours`` is reloaded if it doesn't cover the range. A caller
+    holding the venue lock passes the locked row's ``schedule_token`` (see
+    ``venue_schedule``) to skip reading it again.
     """
     if rooms is None:
         rooms = list(venue.rooms.order_by("order", "pk"))
@@ -150,7 +153,7 @@ def load_venue_data(
         # The saved schedule: loaded once per change and per process (scenes.schedule_cache).
         from scenes.schedule_cache import entries_between, venue_schedule
 
-        saved_hours, saved_entries = venue_schedule(venue)
+        saved_hours, saved_entries = venue_schedule(venue, token=schedule_token)
         hours = saved_hours if hours is None else hours
         if entries is None:
             entries = entries_between(saved_entries, start, end)
@@ -237,6 +240,7 @@ def venue_timelines(
     rooms: Iterable[Room] | None = None,
     entries: list[SceneEntry] | None = None,
     hours: HoursRules | None = None,
+    schedule_token: str | None = None,
 ) -> dict[int, list[Segment]]:
     """Timelines of all the venue's rooms (or ``rooms``) over the local dates [start, end).
 
@@ -247,14 +251,25 @@ def venue_timelines(
     """
     rooms = list(rooms) if rooms is not None else None
     ctx = load_venue_data(
-        venue=venue, start=start, end=end, rooms=rooms, entries=entries, hours=hours
+        venue=venue,
+        start=start,
+        end=end,
+        rooms=rooms,
+        entries=entries,
+        hours=hours,
+        schedule_token=schedule_token,
     )
     return {room.pk: _timeline(ctx, room) for room in ctx.rooms}
 
 
-def room_timeline(*, room: Room, start: dt.date, end: dt.date) -> list[Segment]:
-    """Ordered, contiguous segments covering the local dates [start, end) of ``room``."""
-    return venue_timelines(venue=room.venue, start=start, end=end, rooms=[room])[room.pk]
+def room_timeline(
+    *, room: Room, start: dt.date, end: dt.date, schedule_token: str | None = None
+) -> list[Segment]:
+    """Ordered, contiguous segments covering the local dates [start, end) of ``room``
+    (``schedule_token``: see ``load_venue_data``)."""
+    return venue_timelines(
+        venue=room.venue, start=start, end=end, rooms=[room], schedule_token=schedule_token
+    )[room.pk]
 
 
 def segments_between(

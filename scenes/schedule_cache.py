@@ -57,9 +57,15 @@ def _token_sql() -> str:
     )
 
 
-def venue_schedule(venue: Venue) -> tuple[HoursRules, list[SceneEntry]]:
-    """The venue's HoursRules (all exceptions) and all its scenes as SceneEntries."""
-    token = schedule_token(venue)
+def venue_schedule(
+    venue: Venue, *, token: str | None = None
+) -> tuple[HoursRules, list[SceneEntry]]:
+    """The venue's HoursRules (all exceptions) and all its scenes as SceneEntries.
+
+    ``token``: the venue's schedule_token as the caller read it under the venue lock
+    (spaces.locks), still current for its whole transaction; otherwise it is read here."""
+    if token is None:
+        token = schedule_token(venue)
     if token is None:  # deleted meanwhile: nothing worth keeping
         return _load(venue)
     key = f"linli:schedule:{venue.pk}:{token}"

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import notifications, rules
-from bookings.models import Booking, BookingSeries, Status
-from bookings.states import effective_status, holding_q, lapsed_q
+from bookings.models import HOLDING, Booking, BookingSeries, Status
+from bookings.states import effective_status, holds, is_lapsed, lapsed_q
 from bookings.visitors import visitor_key
 from linli.errors import Conflict, DomainError, PermissionDenied
+from scenes.choices import WhoMayBook
 from scenes.models import Event, Group, GroupMembership
 from scenes.resolution import room_timeline
 from scenes.selectors.groups import group_can_book_at
@@ -31,6 +32,7 @@ from spaces.permissions import venue_can_operate
 
 ONE_DAY = dt.timedelta(days=1)
 REASON_MAX = 200
+CODE_DRAWS = 10  # a venue books a few hundred a day of a million codes: one draw, nearly always
 
 
 def _overlap_error(what: str = "") -> Conflict:
@@ -39,32 +41,33 @@ def _overlap_error(what: str = "") -> Conflict:
     )
 
 
-def timeline_around(room: Room, starts_at: dt.datetime, ends_at: dt.datetime):
+def timeline_around(
+    room: Room, starts_at: dt.datetime, ends_at: dt.datetime, *, locked: bool = False
+):
     """The room's timeline covering [starts_at, ends_at), from the day before (an
-    overnight scene that began then)."""
+    overnight scene that began then). ``locked``: ``room.venue`` is the row read under
+    the venue lock, so its schedule token is current (no need to read it again)."""
     zone = room.venue.zone
     first = starts_at.astimezone(zone).date() - ONE_DAY
     last = ends_at.astimezone(zone).date() + ONE_DAY
-    return room_timeline(room=room, start=first, end=last)
+    token = room.venue.schedule_token if locked else None
+    return room_timeline(room=room, start=first, end=last, schedule_token=token)
 
 
-def record_lapsed(
-    *, room_ids=None, venue=None, ids=None, now: dt.datetime, overlapping=None
-) -> list[Booking]:
+def record_lapsed(*, venue=None, ids=None, now: dt.datetime) -> list[Booking]:
     """Write down the no-shows and lapsed requests that are already true at ``now``
-    (bookings.states) in the given rooms, venue or bookings (``ids``, a batch), and with
-    ``overlapping`` = (start, end) only those over that time; returns the no-shows
-    recorded. The caller holds the venue lock."""
+    (bookings.states) at the given venue or among the given bookings (``ids``, a batch);
+    returns the no-shows recorded. The caller holds the venue lock."""
     qs = Booking.objects.filter(lapsed_q(now))
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    if room_ids is not None:
-        qs = qs.filter(room_id__in=room_ids)
-    if overlapping is not None:
-        qs = qs.filter(rules.overlapping(*overlapping))
     if venue is not None:
         qs = qs.filter(venue=venue)
-    found = list(qs.values_list("pk", "status"))  # usually none: one query, no writes
+    return _record_lapsed(list(qs.values_list("pk", "status")), now)  # usually none
+
+
+def _record_lapsed(found: list[tuple[int, str]], now: dt.datetime) -> list[Booking]:
+    """``record_lapsed`` for the (pk, recorded status) pairs found lapsed."""
     if not found:
         return []
     no_show_ids = [pk for pk, status in found if status == Status.CONFIRMED]
@@ -85,16 +88,16 @@ def record_lapsed(
     return no_shows
 
 
-def _new_code(venue_id: int, day: dt.date, taken: set[str] | None = None) -> str:
-    """Six digits the desk can type, unique among the venue's bookings that day. A caller
-    writing many bookings (bookings.ledger) passes the day's ``taken`` codes, read once;
+def _new_code(venue_id: int | None = None, day: dt.date | None = None, taken=None) -> str:
+    """Six digits the desk can type. Unique among the venue's bookings that day: the
+    database's constraint (bookings_booking_code_per_day) refuses a repeat and
+    ``_insert`` draws again, cheaper than reading the day's codes first. A caller writing
+    many bookings (bookings.ledger) passes the day's ``taken`` codes instead, read once;
     the new code is added to it."""
-    if taken is None:
-        taken = set(
-            Booking.objects.filter(venue_id=venue_id, local_date=day).values_list("code", flat=True)
-        )
     while True:
         code = f"{secrets.randbelow(1_000_000):06d}"
+        if taken is None:
+            return code
         if code not in taken:
             taken.add(code)
             return code
@@ -120,9 +123,11 @@ def booking_check(
     now: dt.datetime,
     segments=None,
     personal_limit: bool = True,
+    locked: bool = False,
 ) -> rules.Placement:
     """Everything a booking must satisfy except what it competes for (overlaps), raised
-    as one DomainError listing every problem. Used by create and by the series preview."""
+    as one DomainError listing every problem. Used by create and by the series preview.
+    ``locked``: see ``timeline_around``."""
     if ends_at <= starts_at:
         raise DomainError(_("结束时间须晚于开始时间。"), code="end_before_start", field="ends_at")
     if not room.is_bookable:
@@ -131,9 +136,13 @@ def booking_check(
         )
     venue = room.venue
     if segments is None:
-        segments = timeline_around(room, starts_at, ends_at)
+        segments = timeline_around(room, starts_at, ends_at, locked=locked)
     place = rules.placement(segments, starts_at, ends_at)
-    is_staff = venue_can_operate(user=user, venue=venue)
+    # Operating the venue matters for staff-only time, and lets staff without a phone book
+    # at all; a resident booking any other time needs no query for it.
+    is_staff = False
+    if place.rules.who_may_book == WhoMayBook.STAFF or not getattr(user, "is_resident", False):
+        is_staff = venue_can_operate(user=user, venue=venue)
     if not is_staff:
         require_resident(user)  # staff book staff-only time; everyone else is a resident
     is_leader, approved = _check_group(user=user, group=group, venue=venue)
@@ -154,13 +163,17 @@ def booking_check(
         # Pending or confirmed, window still open (so still holding), not ended. Written
         # without holding_q's OR, and the scene compared here: given a scene, SQLite
         # (no ANALYZE) reads the scene's whole history instead of the resident's few rows.
-        scenes = Booking.objects.filter(
-            resident=user,
-            group__isnull=True,
-            status__in=(Status.PENDING, Status.CONFIRMED),
-            checkin_closes_at__gt=now,
-            ends_at__gt=now,
-        ).values_list("scene_id", flat=True)
+        scenes = (
+            Booking.objects.filter(
+                resident=user,
+                group__isnull=True,
+                status__in=(Status.PENDING, Status.CONFIRMED),
+                checkin_closes_at__gt=now,
+                ends_at__gt=now,
+            )
+            .order_by()
+            .values_list("scene_id", flat=True)
+        )
         active = sum(1 for scene_id in scenes if scene_id == place.segment.scene.pk)
         if active >= limit:
             problems.append(
@@ -178,13 +191,22 @@ def booking_check(
     return place
 
 
-def _competing(room: Room, starts_at, ends_at, now) -> str | None:
-    """Why [starts_at, ends_at) is taken in ``room``, or None when it is free."""
-    holding = Booking.objects.filter(
-        holding_q(now), rules.overlapping(starts_at, ends_at), room=room
+def _claims(room: Room, starts_at, ends_at, now) -> tuple[str | None, list[tuple[int, str]]]:
+    """Why [starts_at, ends_at) is taken in ``room`` (None when it is free), and the
+    lapsed bookings over it: they no longer hold it, but the database's guard still sees
+    their recorded state, so they are written down before the insert. One read of the
+    room's rows recorded as holding there, sorted by bookings.states."""
+    recorded = (
+        Booking.objects.filter(rules.overlapping(starts_at, ends_at), room=room, status__in=HOLDING)
+        .order_by()
+        .values_list("pk", "status", "checkin_closes_at", named=True)
     )
-    if holding.exists():
-        return _("这个时段刚刚被别人约走了，请另选时段。")
+    lapsed = []
+    for row in recorded:
+        if holds(row, now):
+            return _("这个时段刚刚被别人约走了，请另选时段。"), []
+        if is_lapsed(row, now):
+            lapsed.append((row.pk, row.status))
     events = Event.objects.filter(
         room=room,
         status=Event.Status.PUBLISHED,
@@ -192,8 +214,26 @@ def _competing(room: Room, starts_at, ends_at, now) -> str | None:
         ends_at__gt=starts_at,
     )
     if events.exists():
-        return _("这个时段已安排活动，请另选时段。")
-    return None
+        return _("这个时段已安排活动，请另选时段。"), []
+    return None, lapsed
+
+
+def _insert(booking: Booking) -> None:
+    """Save the new ``booking``, drawing another desk code while its own is taken."""
+    for attempt in range(CODE_DRAWS):
+        try:
+            with transaction.atomic():
+                booking.save()
+            return
+        except IntegrityError as exc:
+            if "overlap" in str(exc):
+                raise _overlap_error() from exc
+            taken = Booking.objects.filter(
+                venue_id=booking.venue_id, local_date=booking.local_date, code=booking.code
+            ).exists()
+            if not taken or attempt == CODE_DRAWS - 1:
+                raise
+            booking.code = _new_code()
 
 
 def booking_create(
@@ -217,7 +257,8 @@ def booking_create(
     rules.raise_problems(rules.purpose_problems(purpose))
     with transaction.atomic():
         venue = venue_lock(room.venue_id)
-        room = Room.objects.select_related("venue").get(pk=room.pk)
+        room = Room.objects.get(pk=room.pk)  # as it is under the lock
+        room.venue = venue
         now = now or timezone.now()
         place = booking_check(
             user=user,
@@ -227,14 +268,13 @@ def booking_create(
             people=people,
             group=group,
             now=now,
+            locked=True,
             personal_limit=series is None,
         )
-        # Lapsed bookings over this time no longer hold it, but the database's guard
-        # still sees their recorded state: write it down first (only these rows).
-        record_lapsed(room_ids=[room.pk], now=now, overlapping=(starts_at, ends_at))
-        taken = _competing(room, starts_at, ends_at, now)
+        taken, lapsed = _claims(room, starts_at, ends_at, now)
         if taken:
             raise _overlap_error(taken)
+        _record_lapsed(lapsed, now)
         r = place.rules
         local_date = starts_at.astimezone(venue.zone).date()
         booking = Booking(
@@ -252,17 +292,11 @@ def booking_create(
             people=people,
             purpose=purpose,
             status=Status.PENDING if r.requires_approval else Status.CONFIRMED,
-            code=_new_code(venue.pk, local_date),
+            code=_new_code(),
             price_fen=rules.price_fen(r, starts_at, ends_at),
             **rules.windows(r, starts_at, ends_at),
         )
-        try:
-            with transaction.atomic():
-                booking.save()
-        except IntegrityError as exc:
-            if "overlap" in str(exc):
-                raise _overlap_error() from exc
-            raise
+        _insert(booking)
         if booking.status == Status.CONFIRMED:
             notifications.queue(booking, "confirmed")
     return booking

@@ -5,6 +5,7 @@ never at the cost of the booking."""
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 
 from accounts import sms
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 WHERE = "五福茶馆议事茶亭（12月2日 10:00）"
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 
 @pytest.fixture
@@ -78,6 +80,34 @@ def test_an_instant_booking_is_confirmed_by_sms(frozen, scenes, committed, owner
     assert texts(sms_outbox) == [
         ("13800000001", f"【邻里】您预约的{WHERE}已确认，签到码 {booking.code}。")
     ]
+
+
+def test_with_the_database_queue_the_notices_are_rows_of_the_booking_transaction(
+    frozen, scenes, owner, room, sms_outbox
+):
+    from django_tasks_db.models import DBTaskResult
+
+    def queued():
+        return sorted(r.args_kwargs["args"][1] for r in DBTaskResult.objects.all())
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        with transaction.atomic():
+            booking_create(
+                user=owner, room=room, starts_at=at(2, 10), ends_at=at(2, 11), people=2,
+                purpose="合唱排练",
+            )  # fmt: skip
+            assert queued() == ["confirmed", "reminder"]  # before the commit, with it
+            transaction.set_rollback(True)
+        assert queued() == []  # rolled back with the booking: nothing will be sent
+        booking = booking_create(
+            user=owner, room=room, starts_at=at(2, 10), ends_at=at(2, 11), people=2,
+            purpose="合唱排练",
+        )  # fmt: skip
+    assert queued() == ["confirmed", "reminder"]
+    reminder = DBTaskResult.objects.get(args_kwargs__args__1="reminder")
+    assert reminder.run_after == at(1, 18)
+    assert reminder.args_kwargs["args"][0] == booking.pk
+    assert sms_outbox == []  # the worker sends them
 
 
 def test_approval_confirms_and_rejection_says_why(

@@ -1,12 +1,15 @@
 import datetime as dt
+from unittest import mock
 
 import pytest
 
 from bookings.models import Booking, Status
 from bookings.selectors.availability import room_availability
 from bookings.services.bookings import booking_cancel, booking_create
+from bookings.visitors import visitor_key
 from linli.errors import Conflict, DomainError
 from tests.bookings.conftest import at
+from tests.factories import make_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +27,34 @@ def test_a_free_public_slot_is_confirmed_at_once(frozen, scenes, owner, room):
     assert booking.price_fen == 0
     assert booking.local_date == dt.date(2026, 12, 2)
     assert len(booking.code) == 6
+
+
+def test_a_desk_code_taken_that_day_is_drawn_again(frozen, scenes, owner, other_resident, room):
+    draws = iter([123456, 123456, 654321])
+    with mock.patch("secrets.randbelow", lambda _n: next(draws)):
+        first = book(owner, room, at(2, 10), at(2, 11))
+        second = book(other_resident, room, at(2, 11), at(2, 12))
+    assert (first.code, second.code) == ("123456", "654321")
+    assert sorted(Booking.objects.values_list("code", flat=True)) == ["123456", "654321"]
+
+
+def test_the_same_code_on_another_day_is_kept(frozen, scenes, owner, room):
+    with mock.patch("secrets.randbelow", lambda _n: 42):
+        first = book(owner, room, at(2, 10), at(2, 11))
+        second = book(owner, room, at(3, 10), at(3, 11))
+    assert first.code == second.code == "000042"
+
+
+def test_a_resident_books_public_time_in_seven_queries(
+    frozen, scenes, owner, other_resident, room, django_assert_num_queries
+):
+    book(other_resident, room, at(2, 9), at(2, 10))  # the venue's schedule is now cached
+    visitor_key(owner)
+    # The venue lock, the room under it, the resident's active bookings, the room's
+    # bookings over the slot (holding or lapsed), published events over it, the visitor
+    # key, the insert; and the savepoints around the whole and around the insert.
+    with django_assert_num_queries(11):
+        book(owner, room, at(2, 10), at(2, 11))
 
 
 def test_commercial_time_is_priced_by_the_server(frozen, scenes, owner, room):
@@ -156,3 +187,40 @@ def test_an_event_cannot_be_published_over_a_booking(frozen, scenes, owner, oper
     assert exc.value.code == "room_booked"
     assert "10:00-11:00" in exc.value.message
     assert not Event.objects.exists()
+
+
+def test_a_booking_over_a_published_event_is_an_overlap(
+    frozen, scenes, owner, operator, venue, room
+):
+    from scenes.services.events import event_publish
+
+    event_publish(
+        user=operator,
+        venue=venue,
+        room=room,
+        title="读书会",
+        capacity=10,
+        starts_at=at(2, 10, 30),
+        ends_at=at(2, 12),
+    )
+    with pytest.raises(Conflict) as exc:
+        book(owner, room, at(2, 10), at(2, 11))
+    assert exc.value.code == "overlap"
+    assert exc.value.message == "这个时段已安排活动，请另选时段。"
+    book(owner, room, at(2, 12), at(2, 13))  # back to back
+    assert Booking.objects.count() == 1
+
+
+def test_a_lapsed_request_over_the_slot_is_written_down_as_rejected(
+    frozen, venue, room, owner, other_resident
+):
+    from tests.factories import weekly_hours
+
+    weekly_hours(venue)
+    make_scene(venue, kind="public", requires_approval=True, ends=dt.time(21))
+    asked = book(owner, room, at(1, 10), at(1, 12))
+    assert asked.status == Status.PENDING
+    frozen.move_to(at(1, 10, 15))  # its check-in window closed undecided
+    book(other_resident, room, at(1, 11, 30), at(1, 12))
+    asked.refresh_from_db()
+    assert (asked.status, asked.decided_at) == (Status.REJECTED, at(1, 10, 15))

@@ -19,7 +19,14 @@ from bookings.services.checkins import (
     rating_create,
     walk_in_count,
 )
-from bookings.states import TRANSITIONS, effective_status
+from bookings.states import (
+    TRANSITIONS,
+    effective_status,
+    holding_q,
+    holds,
+    is_lapsed,
+    lapsed_q,
+)
 from linli.errors import Conflict, DomainError, PermissionDenied
 from scenes.models import Group, GroupMembership, GroupVenueApproval
 from tests.bookings.conftest import at
@@ -52,6 +59,19 @@ def test_every_recorded_state_has_its_successors():
     assert set(TRANSITIONS) == set(Status.values)
     assert TRANSITIONS[Status.CONFIRMED] == {Status.CANCELLED, Status.CHECKED_IN, Status.NO_SHOW}
     assert TRANSITIONS[Status.COMPLETED] == frozenset()
+
+
+@pytest.mark.parametrize("status", Status.values)
+def test_the_python_predicates_agree_with_their_queries(frozen, scenes, owner, room, status):
+    booking = book(owner, room, at(1, 10), at(1, 11))
+    Booking.objects.filter(pk=booking.pk).update(status=status)
+    booking.refresh_from_db()
+    closes = booking.checkin_closes_at
+    tick = dt.timedelta(microseconds=1)
+    for now in (closes - tick, closes, closes + tick, booking.ends_at + tick):
+        rows = Booking.objects.filter(pk=booking.pk)
+        assert holds(booking, now) == rows.filter(holding_q(now)).exists(), now
+        assert is_lapsed(booking, now) == rows.filter(lapsed_q(now)).exists(), now
 
 
 def test_pending_then_confirmed_by_the_operator(frozen, approval_scene, owner, operator, room):

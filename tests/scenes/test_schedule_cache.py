@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 
 from scenes.resolution import room_timeline
+from spaces.locks import venue_lock
 from spaces.models import OpeningException, OpeningHours, Venue
 from tests.factories import RoomFactory, make_scene, weekly_hours
 
@@ -46,6 +47,24 @@ def test_a_second_read_costs_one_query_for_the_schedule(planned, room, django_as
     # the token, the room's venue is loaded by the caller, then no hours or scene queries
     with django_assert_num_queries(1):
         room_timeline(room=room, start=D, end=NEXT)
+
+
+def test_a_caller_holding_the_venue_lock_passes_the_token_it_read(
+    planned, room, django_assert_num_queries
+):
+    with transaction.atomic():
+        room.venue = venue_lock(planned.pk)
+        with django_assert_num_queries(0):
+            room_timeline(room=room, start=D, end=NEXT, schedule_token=room.venue.schedule_token)
+    row = OpeningHours.objects.get(venue=planned, day=D.weekday())
+    row.closes = dt.time(20)
+    row.save()
+    with transaction.atomic():
+        room.venue = venue_lock(planned.pk)  # the new token: the new hours
+        segments = room_timeline(
+            room=room, start=D, end=NEXT, schedule_token=room.venue.schedule_token
+        )
+    assert [f"{s.end:%H:%M}" for s in segments][-2:] == ["20:00", "00:00"]
 
 
 def test_hours_changes_are_seen_at_once(planned, room):
