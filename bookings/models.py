@@ -135,7 +135,9 @@ class Booking(models.Model):
     kept_by_operator = models.BooleanField(default=False)  # kept through a schedule change
     # Rows imported from a community's ledger (bookings.ledger): the row's natural key,
     # hashed, so re-importing the same file finds them; "" for rows the app wrote.
-    ledger_key = models.CharField(max_length=40, blank=True, default="", editable=False)
+    ledger_key = models.CharField(
+        max_length=40, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -216,7 +218,9 @@ class CheckIn(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    ledger_key = models.CharField(max_length=40, blank=True, default="", editable=False)
+    ledger_key = models.CharField(
+        max_length=40, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -266,7 +270,9 @@ class Rating(models.Model):
     score = models.PositiveSmallIntegerField(_("评分"))
     comment = models.CharField(_("留言"), max_length=500, blank=True)
     created_at = models.DateTimeField()
-    ledger_key = models.CharField(max_length=40, blank=True, default="", editable=False)
+    ledger_key = models.CharField(
+        max_length=40, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]

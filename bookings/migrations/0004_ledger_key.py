@@ -17,17 +17,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='booking',
             name='ledger_key',
-            field=models.CharField(blank=True, default='', editable=False, max_length=40),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=40),
         ),
         migrations.AddField(
             model_name='checkin',
             name='ledger_key',
-            field=models.CharField(blank=True, default='', editable=False, max_length=40),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=40),
         ),
         migrations.AddField(
             model_name='rating',
             name='ledger_key',
-            field=models.CharField(blank=True, default='', editable=False, max_length=40),
+            field=models.CharField(blank=True, db_default='', default='', editable=False, max_length=40),
         ),
         migrations.AddConstraint(
             model_name='booking',

@@ -356,3 +356,17 @@ def test_200_simultaneous_api_requests_for_one_slot_get_one_201(concurrent_serve
 
     assert_one_201_and_409_overlaps(answers)
     assert_one_holding_booking(room)
+
+
+@pytest.mark.django_db
+def test_the_sqlite_triggers_survive_every_migration():
+    """A migration that makes SQLite rebuild the bookings table drops its triggers (0004
+    did; 0005 restores them): after all migrations both must be there."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's exclusion constraint survives ALTER TABLE")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {name for (name,) in cursor.fetchall()}
+    assert {"bookings_booking_no_overlap_insert", "bookings_booking_no_overlap_update"} <= names
