@@ -7,3 +7,15 @@ class MetricsConfig(AppConfig):
 
     name = "metrics"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from spaces.extensions import register_venue_panel
+
+        # The venue page links to its public openness figures (信息公开), after the hours;
+        # a link only: the figures are computed on their own page.
+        register_venue_panel(
+            "metrics.openness",
+            template="metrics/_openness_link.html",
+            context=lambda request, page: {},
+            order=80,
+        )

@@ -66,12 +66,14 @@ def _build(venues: list[Venue], start: dt.date, end: dt.date, hours: DayHours) -
         return_30d_rate=v.return_30d_rate(venues=venues, start=start, end=end),
         cohorts=tuple(v.cohorts(venues=venues, start=start, end=end)),
         satisfaction=v.satisfaction(venues=venues, start=start, end=end),
-        predictability=(
-            None
-            if not (hours.open + hours.late_closed)
-            else 1 - hours.late_closed / (hours.open + hours.late_closed)
-        ),
+        predictability=predictability(hours),
     )
+
+
+def predictability(hours: DayHours) -> float | None:
+    """Metric 12: 1 - late-closed / (open + late-closed) room-hours; None without either."""
+    planned = hours.open + hours.late_closed
+    return 1 - hours.late_closed / planned if planned else None
 
 
 def metrics_for(*, venues: Iterable[Venue], start: dt.date, end: dt.date) -> Metrics:
