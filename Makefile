@@ -13,7 +13,7 @@ MANAGE := $(PY) manage.py
 IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test run bench bench-data bench-bookings bench-durability fuzz messages compile-messages clean venv lint
+.PHONY: help demo test run bench bench-data bench-bookings bench-durability bench-metrics bench-metrics-data fuzz messages compile-messages clean venv lint
 
 help:
 	@echo "make demo      install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)/"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench     API latency relative to /api/health (not part of make test)"
 	@echo "make bench-bookings  1,000 rooms, 1M bookings in var/bench, then bench/bookings.py (docs/scaling.md)"
 	@echo "make bench-durability  SIGKILL the server 20 times under booking load (needs bench-bookings' data)"
+	@echo "make bench-metrics   50 venues, 300k bookings, 1M check-ins in var/bench-metrics, then bench/metrics.py"
 	@echo "make fuzz      schemathesis: 10,000+ generated API requests per caller (not part of make test)"
 	@echo "make messages  collect translatable strings into locale/en and compile them"
 	@echo "make clean     remove var/ (database, uploads, logs, static) and caches; keeps .venv"
@@ -99,6 +100,18 @@ bench-bookings: bench-data
 
 bench-durability: bench-data
 	$(BENCH_ENV) $(PY) bench/durability.py --kills 20
+
+# Metrics at a street's scale: 50 venues (12 rooms each), a year, 300,000 bookings and
+# 1,000,000 check-ins in var/bench-metrics, then bench/metrics.py (docs/scaling.md).
+METRICS_ENV := LINLI_VAR_DIR=$${LINLI_VAR_DIR:-$(CURDIR)/var/bench-metrics}
+
+bench-metrics-data: $(STAMP)
+	$(METRICS_ENV) $(MANAGE) migrate --noinput --verbosity 0
+	$(METRICS_ENV) $(MANAGE) bench_bookings_data --rooms 600 --bookings 300000 --years 1 \
+		--residents 20000 --checkins 1000000 --drop-triggers --unless-present
+
+bench-metrics: bench-metrics-data
+	$(METRICS_ENV) $(PY) bench/metrics.py
 
 # The standing schemathesis test of make test, long: random seeds, 250 examples per operation.
 fuzz: $(STAMP)

@@ -146,8 +146,9 @@ class Server:
                 pids.append(int(entry.name))
         return pids
 
-    def worker_rss_mb(self) -> list[float]:
-        """RSS of each gunicorn worker (the gunicorn processes whose parent is gunicorn)."""
+    def worker_rss_mb(self, field: str = "VmRSS") -> list[float]:
+        """RSS of each gunicorn worker (the gunicorn processes whose parent is gunicorn);
+        ``field="VmHWM"``: the peak RSS each has reached."""
         info = {}
         for pid in self.group_pids():
             try:
@@ -160,7 +161,7 @@ class Server:
                 # python .venv/bin/gunicorn ... (not the `sh -c '... exec gunicorn'` above it)
                 any(a.endswith(b"/gunicorn") for a in argv[:2]),
                 int(fields["PPid"].strip()),
-                int(fields.get("VmRSS", "0 kB").split()[0]) / 1024,
+                int(fields.get(field, "0 kB").split()[0]) / 1024,
             )
         return sorted(
             rss
@@ -170,7 +171,13 @@ class Server:
 
 
 def request(
-    port: int, method: str, path: str, body: dict | None = None, token: str = "", timeout=30
+    port: int,
+    method: str,
+    path: str,
+    body: dict | None = None,
+    token: str = "",
+    timeout=30,
+    cookie: str = "",
 ) -> tuple[int, bytes]:
     """One request on a new connection (gunicorn's sync workers close each one)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -182,6 +189,9 @@ def request(
         headers["Idempotency-Key"] = uuid.uuid4().hex
     if token:
         headers["Authorization"] = f"Bearer {token}"
+    if cookie:
+        headers["Cookie"] = cookie
+        headers["Accept"] = "text/html"
     try:
         connection.request(method, path, body=payload, headers=headers)
         response = connection.getresponse()

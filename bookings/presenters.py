@@ -33,8 +33,8 @@ def trusted_json(payload: dict) -> HttpResponse:
 
 def slot_payload(slot: Slot) -> dict:
     return {
-        "starts_at": slot.starts_at,
-        "ends_at": slot.ends_at,
+        "starts_at": slot.iso[0],
+        "ends_at": slot.iso[1],
         "scene": {"id": slot.scene_id, "name": slot.scene_name, "kind": slot.kind},
         "who_may_book": slot.who_may_book,
         "requires_approval": slot.requires_approval,

@@ -137,6 +137,17 @@ def who_problems(rules, *, user, group, is_leader: bool, group_approved: bool, i
     return []
 
 
+def earliest_start(rules, now: dt.datetime) -> dt.datetime:
+    """The first instant a booking may start at under the scene's notice (and never the
+    past: time_problems refuses ``starts_at <= now``)."""
+    return now + dt.timedelta(minutes=rules.min_notice_minutes)
+
+
+def last_bookable_day(rules, now: dt.datetime, zone) -> dt.date:
+    """The last local date a booking may start on (days ahead)."""
+    return now.astimezone(zone).date() + dt.timedelta(days=rules.max_days_ahead)
+
+
 def time_problems(
     rules, *, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime, zone, duration=True
 ) -> list[Problem]:
@@ -147,7 +158,7 @@ def time_problems(
     if starts_at <= now:
         return [Problem("starts_at", "past", _("这个时段已经过去了，请另选时段。"))]
     notice = dt.timedelta(minutes=rules.min_notice_minutes)
-    if starts_at - now < notice:
+    if starts_at < earliest_start(rules, now):
         problems.append(
             Problem(
                 "starts_at",
@@ -159,7 +170,7 @@ def time_problems(
                 },
             )
         )
-    last_day = local_now.date() + dt.timedelta(days=rules.max_days_ahead)
+    last_day = last_bookable_day(rules, now, zone)
     if starts_at.astimezone(zone).date() > last_day:
         problems.append(
             Problem(

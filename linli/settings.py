@@ -133,6 +133,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "linli.sqlite3",
+            # Keep each worker's connection (as for PostgreSQL above): a new one per request
+            # re-reads the schema and runs the PRAGMAs below, and its page cache starts cold.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,

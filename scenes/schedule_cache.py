@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -37,9 +38,28 @@ def _load(venue: Venue) -> tuple[HoursRules, list[SceneEntry]]:
     return hours, load_entries(Scene.objects.filter(venue=venue).order_by("pk"))
 
 
+def schedule_token(venue: Venue) -> str | None:
+    """The venue's current schedule token, read from the database (None: deleted).
+
+    Every availability and booking check reads it first; written by hand because
+    compiling the ORM's one-column primary-key read cost ten times running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [venue.pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _token_sql() -> str:
+    q, meta = connection.ops.quote_name, Venue._meta
+    return (
+        f"SELECT {q(meta.get_field('schedule_token').column)} FROM {q(meta.db_table)} "
+        f"WHERE {q(meta.pk.column)} = %s"
+    )
+
+
 def venue_schedule(venue: Venue) -> tuple[HoursRules, list[SceneEntry]]:
     """The venue's HoursRules (all exceptions) and all its scenes as SceneEntries."""
-    token = Venue.objects.filter(pk=venue.pk).values_list("schedule_token", flat=True).first()
+    token = schedule_token(venue)
     if token is None:  # deleted meanwhile: nothing worth keeping
         return _load(venue)
     key = f"linli:schedule:{venue.pk}:{token}"

@@ -14,22 +14,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import rules
 from bookings.models import Booking
-from bookings.states import holding_q
+from bookings.selectors import grid
+from bookings.states import holding_sql
 from linli.errors import DomainError
 from scenes.choices import WhoMayBook
 from scenes.models import Event, GroupMembership, GroupVenueApproval
-from scenes.resolution import venue_timelines
+from scenes.schedule_cache import schedule_token
 from spaces.models import Room, Venue
 from spaces.permissions import venue_can_operate
 
 UTC = dt.UTC
 ONE_DAY = dt.timedelta(days=1)
+TICK = dt.timedelta(microseconds=1)  # "after now": a cell starting at now is past
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,7 @@ class Slot:
     min_duration_minutes: int
     max_people: int
     price_per_hour_fen: int
+    iso: tuple[str, str]  # starts_at, ends_at as the API writes them (made once, grid.Cell)
 
     def price_for(self, minutes: int) -> int:
         """What a booking of ``minutes`` starting here costs (as booking_create prices it)."""
@@ -89,83 +92,108 @@ def _who_can(venue: Venue, user) -> set[str]:
 def busy_intervals(
     rooms: list[Room], start: dt.datetime, end: dt.datetime, now: dt.datetime
 ) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    """What holds each room over [start, end): holding bookings and published events."""
+    """What holds each room over [start, end): holding bookings and published events,
+    sorted by start.
+
+    Written in SQL because every availability request runs it, and compiling the two ORM
+    queries cost more than the rest of the request (bench/bookings.py). Which bookings
+    hold is still declared once, in bookings.states (``holding_sql``, tested against
+    ``holding_q``); the bounds are rules.overlapping's, so the (room, starts_at) index
+    reads only the rows near the range."""
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {r.pk: [] for r in rooms}
     ids = list(busy)
-    overlapping = Q(starts_at__lt=end, ends_at__gt=start, room_id__in=ids)
-    booked = rules.overlapping(start, end) & Q(room_id__in=ids) & holding_q(now)
-    for room_id, s, e in Booking.objects.filter(booked).values_list(
-        "room_id", "starts_at", "ends_at"
-    ):
-        busy[room_id].append((s, e))
-    for room_id, s, e in Event.objects.filter(
-        overlapping, status=Event.Status.PUBLISHED
-    ).values_list("room_id", "starts_at", "ends_at"):
-        busy[room_id].append((s, e))
+    q, dt_param = connection.ops.quote_name, connection.ops.adapt_datetimefield_value
+    marks = ", ".join(["%s"] * len(ids))
+    holding, holding_params = holding_sql(now, column=q)
+    booked = (
+        f"SELECT {q('room_id')}, {q('starts_at')}, {q('ends_at')}"
+        f" FROM {q(Booking._meta.db_table)} WHERE {q('room_id')} IN ({marks})"
+        f" AND {q('starts_at')} < %s AND {q('starts_at')} > %s AND {q('ends_at')} > %s"
+        f" AND {holding}"
+    )
+    lower = start - rules.LONGEST  # rules.overlapping's lower bound
+    events = (
+        f"SELECT {q('room_id')}, {q('starts_at')}, {q('ends_at')}"
+        f" FROM {q(Event._meta.db_table)} WHERE {q('room_id')} IN ({marks})"
+        f" AND {q('starts_at')} < %s AND {q('ends_at')} > %s AND {q('status')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            booked,
+            [*ids, dt_param(end), dt_param(lower), dt_param(start), *holding_params],
+        )
+        rows = cursor.fetchall()
+        cursor.execute(events, [*ids, dt_param(end), dt_param(start), Event.Status.PUBLISHED.value])
+        rows += cursor.fetchall()
+    for room_id, s, e in rows:
+        busy[room_id].append((_aware(s), _aware(e)))
     for spans in busy.values():
         spans.sort()
     return busy
 
 
-def _free(cell: tuple[dt.datetime, dt.datetime], spans) -> bool:
-    s, e = cell
-    return not any(bs < e and s < be for bs, be in spans)
+def _aware(value: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive UTC (as the ORM would convert it); PostgreSQL aware values.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _slots_for_room(
-    segments, busy, *, start: dt.date, end: dt.date, now, zone, allowed: set[str]
+    runs: tuple[grid.Run, ...], busy, *, now: dt.datetime, zone, allowed: set[str]
 ) -> list[Slot]:
     slots: list[Slot] = []
-    for run in rules.stretches(segments):
+    for run in runs:
         r = run.rules
-        day = run.anchor.astimezone(zone).date()
-        if not (start <= day < end) or r.who_may_book not in allowed:
+        if r.who_may_book not in allowed:
             continue
-        step = dt.timedelta(minutes=r.slot_minutes)
-        first = run.anchor + step * max(0, -(-(run.start - run.anchor) // step))
-        cells = []
-        t = first
-        while t + step <= run.end:
-            cell = (t, t + step)
-            ok = _free(cell, busy) and not rules.time_problems(
-                r, starts_at=t, ends_at=t + step, now=now, zone=zone, duration=False
-            )
-            cells.append((cell, ok))
-            t += step
+        # What depends on the moment (rules.time_problems, in two numbers): a cell may
+        # start after now, no sooner than the notice and no later than the days ahead.
+        earliest = max(rules.earliest_start(r, now), now + TICK)
+        last_day = rules.last_bookable_day(r, now, zone)
+        # Both the cells and what holds the room are sorted: one pass marks the free ones.
+        free = []
+        spans = iter(busy)
+        span = next(spans, None)
+        for cell in run.cells:
+            while span is not None and span[1] <= cell.starts_at:
+                span = next(spans, None)
+            # Spans start in order: if the first one still running starts after the cell,
+            # so do all the later ones.
+            held = span is not None and span[0] < cell.ends_at
+            free.append(not held and cell.starts_at >= earliest and cell.day <= last_day)
         # Free cells in runs: each run of consecutive free cells is offered when it is at
         # least the minimum duration long; a booking may start where what remains of the
         # run is.
+        cells = run.cells
         i = 0
         while i < len(cells):
-            if not cells[i][1]:
+            if not free[i]:
                 i += 1
                 continue
             j = i
-            while j < len(cells) and cells[j][1]:
+            while j < len(cells) and free[j]:
                 j += 1
-            run_cells = cells[i:j]
-            total = len(run_cells) * r.slot_minutes
-            if total >= r.min_duration_minutes:
-                for k, ((s, e), _ok) in enumerate(run_cells):
-                    remaining = (len(run_cells) - k) * r.slot_minutes
-                    longest = min(remaining, r.max_duration_minutes)
+            if (j - i) * r.slot_minutes >= r.min_duration_minutes:
+                for k in range(i, j):
+                    cell = cells[k]
+                    longest = min((j - k) * r.slot_minutes, r.max_duration_minutes)
                     longest -= longest % r.slot_minutes
                     can = longest >= r.min_duration_minutes
                     slots.append(
                         Slot(
-                            starts_at=s.astimezone(zone),
-                            ends_at=e.astimezone(zone),
-                            scene_id=run.segment.scene.pk,
-                            scene_name=run.segment.scene.name,
+                            starts_at=cell.local_start,
+                            ends_at=cell.local_end,
+                            scene_id=run.placement.segment.scene.pk,
+                            scene_name=run.placement.segment.scene.name,
                             kind=r.kind,
                             who_may_book=r.who_may_book,
                             requires_approval=r.requires_approval,
-                            price_fen=rules.price_fen(r, s, e),
+                            price_fen=cell.price_fen,
                             can_start=can,
                             longest_minutes=longest if can else 0,
                             min_duration_minutes=r.min_duration_minutes,
                             max_people=r.max_people_per_booking,
                             price_per_hour_fen=r.price_per_hour_fen,
+                            iso=cell.iso,
                         )
                     )
             i = j
@@ -191,20 +219,15 @@ def venue_availability(
     result: dict[int, list[Slot]] = {r.pk: [] for r in rooms}
     if not bookable:
         return result
-    timelines = venue_timelines(venue=venue, start=start - ONE_DAY, end=end, rooms=bookable)
+    token = schedule_token(venue)
+    runs = grid.room_grids(venue=venue, rooms=bookable, start=start, end=end, token=token)
     span_start = dt.datetime.combine(start - ONE_DAY, dt.time(), tzinfo=zone)
     span_end = dt.datetime.combine(end + ONE_DAY, dt.time(), tzinfo=zone)
     busy = busy_intervals(bookable, span_start, span_end, now)
     allowed = _who_can(venue, user)
     for room in bookable:
         result[room.pk] = _slots_for_room(
-            timelines[room.pk],
-            busy[room.pk],
-            start=start,
-            end=end,
-            now=now,
-            zone=zone,
-            allowed=allowed,
+            runs[room.pk], busy[room.pk], now=now, zone=zone, allowed=allowed
         )
     return result
 

@@ -75,3 +75,43 @@ def test_the_overlap_check_sees_an_overlap(db, frozen):
         "--unless-present",
         stdout=open("/dev/null", "w"),  # noqa: SIM115
     )
+
+
+def test_checkins_for_the_metrics_benchmark(db, frozen):
+    """--checkins N: N check-ins in all, one per completed booking, walk-ins at most once
+    a day per resident and venue (the database's own constraint holds), some ratings."""
+    from django.db.models import Count
+
+    from bookings.models import CheckIn, Rating
+
+    call_command(
+        "bench_bookings_data",
+        "--rooms",
+        "24",
+        "--bookings",
+        "1500",
+        "--years",
+        "0.2",
+        "--residents",
+        "50",
+        "--checkins",
+        "4000",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )
+    completed = Booking.objects.filter(status="completed").count()
+    assert CheckIn.objects.count() == 4000
+    assert CheckIn.objects.filter(kind="booking").count() == completed
+    assert not CheckIn.objects.filter(kind="booking", booking__status="cancelled").exists()
+    anonymous = CheckIn.objects.filter(visitor__isnull=True)
+    assert anonymous.exists() and not anonymous.filter(headcount__gt=8).exists()
+    twice = (
+        CheckIn.objects.filter(kind="walk_in", visitor__isnull=False)
+        .values("visitor", "venue", "local_date")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    assert not twice.exists()
+    assert Rating.objects.exists()
+    import datetime as dt
+
+    assert not CheckIn.objects.filter(local_date__gt=dt.date(2026, 12, 1)).exists()  # no future

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from bookings.models import Booking, CheckIn, Rating, Status
 from bookings.services.bookings import (
@@ -22,7 +23,13 @@ from bookings.states import TRANSITIONS, effective_status
 from linli.errors import Conflict, DomainError, PermissionDenied
 from scenes.models import Group, GroupMembership, GroupVenueApproval
 from tests.bookings.conftest import at
-from tests.factories import ResidentFactory, VenueFactory, VenueRoleFactory, make_scene
+from tests.factories import (
+    ResidentFactory,
+    VenueFactory,
+    VenueRoleFactory,
+    make_booking,
+    make_scene,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +256,79 @@ def test_event_attendee_checks_in_at_the_desk_or_by_the_poster(
     result = checkin_walk_in(user=other_resident, venue=venue)
     assert result.checkin.kind == "event" and result.checkin.registration == theirs
     assert CheckIn.objects.filter(kind="event").count() == 2
+
+
+def test_holding_sql_selects_what_holding_q_selects(frozen, room, owner):
+    """The availability's hand-written condition (states.holding_sql) and the ORM's
+    (states.holding_q) agree for every recorded state, with the check-in window closing
+    before, exactly at and after now."""
+    from django.db import connection
+
+    from bookings.states import holding_q, holding_sql
+
+    now = timezone.now()
+    made = []
+    for i, status in enumerate(Status.values):
+        for j, closes in enumerate((-1, 0, 1)):  # minutes from now
+            start = now + dt.timedelta(days=1 + i, hours=j)
+            booking = make_booking(room, start, resident=owner, status=status, code=f"{i}{j}0000")
+            Booking.objects.filter(pk=booking.pk).update(
+                checkin_closes_at=now + dt.timedelta(minutes=closes)
+            )
+            made.append(booking.pk)
+    q = connection.ops.quote_name
+    condition, params = holding_sql(now, column=q)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('id')} FROM {q(Booking._meta.db_table)} WHERE {condition}", params
+        )
+        by_sql = {row[0] for row in cursor.fetchall()}
+    by_orm = set(Booking.objects.filter(holding_q(now)).values_list("pk", flat=True))
+    assert by_sql == by_orm
+    # pending and confirmed whose window closes after now (2), and every checked-in (3)
+    assert len(by_orm) == 5 and by_orm <= set(made)
+
+
+def test_busy_spans_are_holding_bookings_and_published_events(frozen, room, owner, venue):
+    """availability.busy_intervals (SQL) finds what the ORM finds, as aware datetimes."""
+    from django.db.models import Q
+
+    from bookings import rules
+    from bookings.selectors.availability import busy_intervals
+    from bookings.states import holding_q
+    from scenes.models import Event
+
+    def event(hour, status):
+        Event.objects.create(
+            venue=venue,
+            room=room,
+            title="讲座",
+            capacity=20,
+            status=status,
+            starts_at=day + dt.timedelta(hours=hour),
+            ends_at=day + dt.timedelta(hours=hour + 1),
+        )
+
+    now = timezone.now()
+    day = at(2, 9)
+    make_booking(room, day, resident=owner, code="000001")  # holds
+    make_booking(room, day + dt.timedelta(hours=1), resident=owner, status="cancelled", code="2")
+    make_booking(room, day + dt.timedelta(hours=2), resident=owner, status="checked_in", code="3")
+    make_booking(room, day - dt.timedelta(days=3), resident=owner)  # before the range
+    event(4, Event.Status.PUBLISHED)
+    event(6, Event.Status.CANCELLED)
+    start, end = day - dt.timedelta(hours=9), day + dt.timedelta(hours=15)
+    spans = busy_intervals([room], start, end, now)[room.pk]
+    orm = sorted(
+        [
+            *Booking.objects.filter(
+                rules.overlapping(start, end) & Q(room=room) & holding_q(now)
+            ).values_list("starts_at", "ends_at"),
+            *Event.objects.filter(
+                room=room, starts_at__lt=end, ends_at__gt=start, status=Event.Status.PUBLISHED
+            ).values_list("starts_at", "ends_at"),
+        ]
+    )
+    assert spans == orm
+    assert [s.hour for s, _e in spans] == [1, 3, 5]  # UTC: 09:00, 11:00 and 13:00 local
+    assert all(s.utcoffset() == dt.timedelta(0) for s, _e in spans)

@@ -1,4 +1,5 @@
 """manage.py bench_bookings_data [--rooms 1000] [--bookings 1000000] [--years 2]
+                                [--checkins 0] [--residents 2000]
 
 Benchmark data (never demo data): a street of venues (12 rooms each by default, so 1,000
 rooms make 84 venues), every venue open 09:00-21:00 with a public-benefit scene 09:00-18:00
@@ -15,6 +16,11 @@ bulk load quadratic per room (measured: +20% CPU at 500 bookings a room). With
 overlaps in SQL, and the triggers are recreated in the same transaction (an overlap rolls
 everything back, triggers included). PostgreSQL keeps its exclusion constraint on (a GiST
 lookup per row). ``bench/bookings.py`` reads the venues back by their name prefix.
+
+``--checkins N`` adds visits for the metrics benchmark (bookings.management.bench_visits):
+every completed booking checked in, then resident walk-ins and anonymous headcounts up to
+N check-ins, and ratings for some visits (``make bench-metrics-data``: 50 venues, 300,000
+bookings and 1,000,000 check-ins over a year).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from bookings.management import bench_visits
 from bookings.models import Status, Visitor, new_public_id
 from bookings.rules import windows
 from scenes.booking_rules import kind_defaults
@@ -72,6 +79,7 @@ class Command(BaseCommand):
         parser.add_argument("--bookings", type=int, default=1_000_000)
         parser.add_argument("--years", type=float, default=2.0)
         parser.add_argument("--residents", type=int, default=2000)
+        parser.add_argument("--checkins", type=int, default=0, help="check-ins in all")
         parser.add_argument("--batch", type=int, default=5000)
         parser.add_argument("--seed", type=int, default=9)
         parser.add_argument(
@@ -83,7 +91,7 @@ class Command(BaseCommand):
             help="SQLite: drop the overlap triggers for the load, check in SQL, recreate",
         )
 
-    def handle(self, *args, rooms, bookings, years, residents, batch, seed, **options):
+    def handle(self, *args, rooms, bookings, years, residents, batch, seed, checkins, **options):
         if Venue.objects.filter(name__startswith=PREFIX).exists():
             if options["unless_present"]:
                 self.stdout.write("benchmark data is already here")
@@ -119,11 +127,32 @@ class Command(BaseCommand):
         self.say(
             f"overlap check in SQL: {overlaps} overlaps ({time.perf_counter() - checked:.1f} s)"
         )
+        if checkins:
+            self._visits(venues, users, checkins, first, today, started)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         if overlaps:
             raise CommandError("overlapping bookings in the database")
+
+    def _visits(self, venues, users, count, first, today, started) -> None:
+        with transaction.atomic():
+            booked = bench_visits.booking_checkins([v.pk for v, _rooms, _x in venues])
+            places = [(v.pk, v.zone, [r.pk for r in rooms], x["closed"]) for v, rooms, x in venues]
+            walked, rated = bench_visits.walk_ins(
+                rng=self.rng,
+                venues=places,
+                users=users,
+                count=max(0, count - booked),
+                first=first,
+                today=today,
+                batch=self.batch,
+            )
+        self.say(
+            f"{booked + walked} check-ins ({booked} for bookings, {walked} walk-ins and "
+            f"headcounts), {rated} ratings",
+            started,
+        )
 
     def say(self, text: str, since: float | None = None) -> None:
         if since is not None:
