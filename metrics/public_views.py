@@ -44,7 +44,7 @@ def openness_page(request: HttpRequest, venue_id: int) -> HttpResponse:
     )
     pct = charts.percent
     if o.satisfaction_mean is None:
-        rated = _("评价少于 5 条，暂不公布分数。") if o.ratings != "0" else _("暂无评价。")
+        rated = _("评价少于 5 条，暂不公布分数。")
     else:
         rated = _("%(mean)s 分（满分 5 分），%(share)s 的评价为 4 分或 5 分，共 %(n)s 条。") % {
             "mean": f"{o.satisfaction_mean:.1f}",

@@ -223,6 +223,12 @@ CASES = {
         # Not published yet: residents must not see it exists.
         "foreign": lambda w: ({"venue_id": w.hidden_venue.pk}, 404),
     },
+    "metrics:openness": {
+        "client": "anonymous",
+        "ok": lambda w: {"venue_id": w.venue.pk},
+        "missing": lambda w: {"venue_id": MISSING},
+        "foreign": lambda w: ({"venue_id": w.hidden_venue.pk}, 404),
+    },
     "spaces:operate-venue": _operator_venue(),
     "spaces:operate-rooms": _operator_venue(),
     "spaces:operate-hours": _operator_venue(),

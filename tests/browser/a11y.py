@@ -42,6 +42,7 @@ PAGES: list[AuditPage] = [
     AuditPage("home", "anonymous", "/"),
     AuditPage("spaces:venue-list", "resident", "/venues/"),
     AuditPage("spaces:venue-detail", "anonymous", "/venues/{venue}/"),
+    AuditPage("metrics:openness", "anonymous", "/venues/{venue}/openness/"),
     AuditPage("scenes:events", "anonymous", "/events/"),
     AuditPage("scenes:event-detail", "resident", "/events/{event}/"),
     AuditPage("scenes:event-detail", "anonymous", "/events/{full_event}/", "event full"),
