@@ -24,6 +24,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -76,6 +77,7 @@ def callers(venue_id: int) -> tuple[str, str]:
         username=f"bench-admin-{stamp}",
         phone=f"166{stamp:08d}",
         is_staff=True,
+        is_superuser=True,  # an administrator: every venue (spaces.permissions)
         privacy_consent_at=timezone.now(),
         privacy_consent_version=PRIVACY_POLICY_VERSION,
     )
@@ -83,6 +85,7 @@ def callers(venue_id: int) -> tuple[str, str]:
     operator = User.objects.create(
         username=f"bench-op-{stamp}",
         phone=f"167{stamp:08d}",
+        is_staff=True,
         privacy_consent_at=timezone.now(),
         privacy_consent_version=PRIVACY_POLICY_VERSION,
     )
@@ -103,6 +106,14 @@ def main() -> int:
     )
     options = parser.parse_args()
 
+    # The session made here must be valid for the server: the same SECRET_KEY as `make
+    # run`'s (var/secret_key, made the way the Makefile makes it when missing).
+    key_file = harness.ROOT / "var" / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50) + "\n")
+        key_file.chmod(0o600)
+    os.environ["SECRET_KEY"] = key_file.read_text().strip()
     harness.setup_django()
     from django.db import connection
     from django.utils import timezone

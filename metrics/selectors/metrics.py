@@ -43,9 +43,10 @@ class Metrics:
     predictability: float | None
 
 
-def _build(venues: list[Venue], start: dt.date, end: dt.date, hours: DayHours) -> Metrics:
+def _build(venues: list[Venue], basis: v.VisitBasis, i: int, hours: DayHours) -> Metrics:
     rate = v.rate
-    counts = v.visit_counts(venues=venues, start=start, end=end)
+    start, end = basis.pieces[i]
+    counts = basis.counts(i)
     return Metrics(
         start=start,
         end=end,
@@ -63,8 +64,8 @@ def _build(venues: list[Venue], start: dt.date, end: dt.date, hours: DayHours) -
         walk_in_headcount=counts["walk_in_headcount"],
         unique_visitors=counts["unique_visitors"],
         repeat_visit_rate=rate(counts["repeat_visitors"], counts["unique_visitors"]),
-        return_30d_rate=v.return_30d_rate(venues=venues, start=start, end=end),
-        cohorts=tuple(v.cohorts(venues=venues, start=start, end=end)),
+        return_30d_rate=basis.return_30d_rate(i),
+        cohorts=tuple(basis.cohorts(i)),
         satisfaction=v.satisfaction(venues=venues, start=start, end=end),
         predictability=predictability(hours),
     )
@@ -80,7 +81,8 @@ def metrics_for(*, venues: Iterable[Venue], start: dt.date, end: dt.date) -> Met
     """Every metric for ``venues`` over the local dates [start, end)."""
     venues = list(venues)
     days: Days = hours_by_day(venues=venues, start=start, end=end)
-    return _build(venues, start, end, total(days, start, end))
+    basis = v.VisitBasis.load(venues=venues, pieces=[(start, end)])
+    return _build(venues, basis, 0, total(days, start, end))
 
 
 def metrics_series(
@@ -90,5 +92,9 @@ def metrics_series(
     last are partial when the period does not begin or end on one. Each piece is a period
     of its own: its returns and cohorts look no further than its own end."""
     venues = list(venues)
+    pieces = split(start, end, by)
+    if not pieces:
+        return []
     days = hours_by_day(venues=venues, start=start, end=end)
-    return [_build(venues, s, e, total(days, s, e)) for s, e in split(start, end, by)]
+    basis = v.VisitBasis.load(venues=venues, pieces=pieces)
+    return [_build(venues, basis, i, total(days, s, e)) for i, (s, e) in enumerate(pieces)]
