@@ -10,7 +10,7 @@ from ninja import Query, Router
 from linli.api_types import Day, Id
 from metrics.presenters import metrics_payload
 from metrics.schemas import MetricsOut
-from metrics.selectors import metrics_for, metrics_series
+from metrics.selectors import metrics_for, metrics_with_series
 from metrics.selectors.access import metrics_scope
 from spaces.selectors import check_date_range
 
@@ -40,8 +40,10 @@ def get_metrics(
     """
     venues = metrics_scope(user=request.user, venue_id=venue, community_id=community)
     check_date_range(start, end, max_days=MAX_DAYS)
-    body = metrics_payload(metrics_for(venues=venues, start=start, end=end))
-    if by is not None:
-        series = metrics_series(venues=venues, start=start, end=end, by=by)
-        body["series"] = [metrics_payload(m, period=True) for m in series]
-    return body
+    if by is None:
+        return metrics_payload(metrics_for(venues=venues, start=start, end=end))
+    whole, series = metrics_with_series(venues=venues, start=start, end=end, by=by)
+    return {
+        **metrics_payload(whole),
+        "series": [metrics_payload(m, period=True) for m in series],
+    }

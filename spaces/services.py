@@ -339,7 +339,7 @@ def exception_set(
         message=message,
     )
     previous = OpeningException.objects.filter(venue=venue, room=room, date=date)
-    made_at = _exception_made_at(list(previous), spans)
+    made_at = exception_made_at(list(previous), spans)
     previous.delete()
     rows = [
         OpeningException(
@@ -355,29 +355,30 @@ def exception_set(
     ] or [OpeningException(venue=venue, room=room, date=date, reason=reason.strip())]
     for row in rows:
         _save(row)
-    if made_at is not _NEW:
+    if made_at is not NEW_EXCEPTION:
         OpeningException.objects.filter(pk__in=[r.pk for r in rows]).update(created_at=made_at)
         for row in rows:
             row.created_at = made_at
     return rows
 
 
-_NEW = object()
+NEW_EXCEPTION = object()
 
 
-def _exception_made_at(previous: list[OpeningException], spans: tuple):
+def exception_made_at(previous: list[OpeningException], spans: tuple):
     """When the hours an exception sets were first decided: the replaced rows' creation
-    time if the times stay the same (only the reason changes), else ``_NEW``. Metrics judge
+    time if the times stay the same (only the reason changes), else ``NEW_EXCEPTION``
+    (the import follows the same rule). Metrics judge
     a closure by how long before its date it was made (predictability), and rewording a
     notice does not make the closure new."""
     from spaces.hours.rules import Span
 
     if not previous:
-        return _NEW
+        return NEW_EXCEPTION
     closed = any(r.opens is None for r in previous)
     old = () if closed else tuple(sorted(Span(r.opens, r.closes, r.overnight) for r in previous))
     if old != spans:
-        return _NEW
+        return NEW_EXCEPTION
     times = [r.created_at for r in previous]
     return None if None in times else min(times)
 

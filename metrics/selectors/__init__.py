@@ -2,7 +2,7 @@
 (whose figures a user may read). Read-only: nothing here writes."""
 
 from .access import metrics_venues
-from .metrics import Metrics, SceneShares, metrics_for, metrics_series
+from .metrics import Metrics, SceneShares, metrics_for, metrics_series, metrics_with_series
 from .visits import Cohort, Satisfaction
 
 __all__ = [
@@ -13,4 +13,5 @@ __all__ = [
     "metrics_for",
     "metrics_series",
     "metrics_venues",
+    "metrics_with_series",
 ]

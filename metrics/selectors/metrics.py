@@ -80,9 +80,7 @@ def predictability(hours: DayHours) -> float | None:
 def metrics_for(*, venues: Iterable[Venue], start: dt.date, end: dt.date) -> Metrics:
     """Every metric for ``venues`` over the local dates [start, end)."""
     venues = list(venues)
-    days: Days = hours_by_day(venues=venues, start=start, end=end)
-    basis = v.VisitBasis.load(venues=venues, pieces=[(start, end)])
-    return _build(venues, basis, 0, total(days, start, end))
+    return _pieces(venues, [(start, end)], hours_by_day(venues=venues, start=start, end=end))[0]
 
 
 def metrics_series(
@@ -91,10 +89,25 @@ def metrics_series(
     """``metrics_for`` of each week (from Monday) or month in [start, end); the first and
     last are partial when the period does not begin or end on one. Each piece is a period
     of its own: its returns and cohorts look no further than its own end."""
+    return metrics_with_series(venues=venues, start=start, end=end, by=by)[1]
+
+
+def metrics_with_series(
+    *, venues: Iterable[Venue], start: dt.date, end: dt.date, by: str
+) -> tuple[Metrics, list[Metrics]]:
+    """``metrics_for`` the whole period and its ``metrics_series``, the timelines loaded
+    once for both."""
     venues = list(venues)
-    pieces = split(start, end, by)
+    days = hours_by_day(venues=venues, start=start, end=end)
+    return _pieces(venues, [(start, end)], days)[0], _pieces(venues, split(start, end, by), days)
+
+
+def _pieces(
+    venues: list[Venue], pieces: list[tuple[dt.date, dt.date]], days: Days
+) -> list[Metrics]:
+    """Each piece's figures from room-hours by day and one read of the visits for all
+    the pieces (visits.VisitBasis)."""
     if not pieces:
         return []
-    days = hours_by_day(venues=venues, start=start, end=end)
     basis = v.VisitBasis.load(venues=venues, pieces=pieces)
     return [_build(venues, basis, i, total(days, s, e)) for i, (s, e) in enumerate(pieces)]

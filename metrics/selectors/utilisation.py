@@ -14,7 +14,7 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import DurationField, ExpressionWrapper, F, Max, Min, Sum, Window
+from django.db.models import F, Max, Min, Sum, Window
 from django.db.models.expressions import RowRange
 
 from bookings.models import Booking
@@ -23,6 +23,7 @@ from spaces.hours.compute import intersect, local_midnight_utc, merge
 from spaces.models import Venue
 
 from .periods import ONE_DAY, Pair, bounds, by_local_day
+from .sql import Seconds
 
 Key = tuple[int, dt.date]  # (room id, local date)
 
@@ -62,9 +63,8 @@ def booked_by_day(
     bookings = Booking.objects.filter(
         were_confirmed_q(), venue=venue, starts_at__lt=hi, ends_at__gt=lo
     ).order_by()
-    length = ExpressionWrapper(F("ends_at") - F("starts_at"), output_field=DurationField())
     room_days = bookings.values("room_id", "local_date").annotate(
-        length=Sum(length), first=Min("starts_at"), last=Max("ends_at")
+        length=Sum(Seconds("ends_at", "starts_at")), first=Min("starts_at"), last=Max("ends_at")
     )
     result: dict[dt.date, float] = defaultdict(float)
     exact: set[Key] = set()
@@ -80,7 +80,7 @@ def booked_by_day(
             and _inside_one(row["first"], row["last"], opens.get(row["room_id"], []))
         )
         if fast:
-            result[day] += row["length"].total_seconds()
+            result[day] += row["length"]
         else:
             exact.add(key)
     if exact:

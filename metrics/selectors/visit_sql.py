@@ -15,8 +15,7 @@ figures additive by day come back per local date, the others per piece, through 
 ``CASE`` that buckets ``local_date`` (nested as a binary search, so a year of weeks
 costs a handful of comparisons per row, not fifty).
 
-Vendor-neutral but for two expressions (``_SQL``): the calendar month of a date as
-"YYYY-MM", and a date plus N days. Dates come back as ``datetime.date`` on PostgreSQL
+Vendor-neutral but for a date plus 30 days (``sql.raw``). Dates come back as ``datetime.date`` on PostgreSQL
 and ISO text on SQLite; ``_day`` reads both.
 """
 
@@ -30,25 +29,12 @@ from django.db import connection
 
 from bookings.models import CheckIn
 
+from .sql import raw
+
 Piece = tuple[dt.date, dt.date]
 RETURN_DAYS = 30
 # cell = piece * CELL + month offset: ordered as the dates are (a year spans 13 months)
 CELL = 1000
-
-_SQL = {
-    "sqlite": {
-        "month": "substr({x}, 1, 7)",
-        "plus_days": "date({x}, '+{n} days')",
-    },
-    "postgresql": {
-        "month": "to_char({x}, 'YYYY-MM')",
-        "plus_days": "({x} + {n})",
-    },
-}
-
-
-def _expr(name: str, **kwargs) -> str:
-    return _SQL[connection.vendor][name].format(**kwargs)
 
 
 def _table() -> str:
@@ -143,7 +129,7 @@ def returns_by_first_day(
     with another visit on a day in (d, d + 30]). ``end`` bounds the search for first
     visits (a first visit on or after it is nobody's in the period)."""
     venues, params = _venues_sql(ids)
-    window_end = _expr("plus_days", x="f.first", n=RETURN_DAYS)
+    window_end = raw("plus_days", "f.first", RETURN_DAYS)
     rows = _run(
         f"SELECT f.first, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM {_table()} c"
         f" WHERE c.visitor = f.visitor AND c.local_date > f.first"

@@ -1,4 +1,5 @@
-"""Show rate, visits, visitors, returns, cohorts and satisfaction (metrics 5-11).
+"""Show rate, visits, visitors, 30-day returns, cohorts and satisfaction (metrics 5-11);
+the SQL of 6-10 is in ``visit_sql``.
 
 All counted in the database. A visit is a distinct (visitor, venue, local date) with a
 check-in; ``CheckIn.visitor`` is the resident's pseudonym (bookings.models.Visitor), which

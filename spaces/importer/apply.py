@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from linli.text import join_list
+from spaces.hours.rules import Span
 from spaces.importer.fields import Reader
 from spaces.importer.intervals import ExceptionSpec
 from spaces.importer.records import CommunitySpec, RoomSpec, VenueSpec
@@ -25,7 +26,7 @@ from spaces.importer.report import COMMUNITY, ROOM, VENUE, ImportReport, Loc
 from spaces.locks import venue_lock
 from spaces.models import Community, OpeningException, OpeningHours, Room, Venue
 from spaces.schedule import schedule_changed
-from spaces.services import HoursRule
+from spaces.services import NEW_EXCEPTION, HoursRule, exception_made_at
 
 # Model field -> the file's name for it, for errors that only the database checks find.
 FILE_FIELDS = {
@@ -214,8 +215,10 @@ class Writer:
             if wanted == have:
                 continue
             changed = True
+            spans = tuple(sorted(Span(o, c, n) for o, c, n in spec.intervals))
+            made_at = exception_made_at(existing[spec.date], spans)
             OpeningException.objects.filter(venue=venue, room=room, date=spec.date).delete()
-            OpeningException.objects.bulk_create(
+            created = OpeningException.objects.bulk_create(
                 OpeningException(
                     venue=venue,
                     room=room,
@@ -227,6 +230,10 @@ class Writer:
                 )
                 for o, c, n, reason in wanted
             )
+            if made_at is not NEW_EXCEPTION:  # reworded only: the closure is not new
+                OpeningException.objects.filter(pk__in=[r.pk for r in created]).update(
+                    created_at=made_at
+                )
         if changed:
             schedule_changed(venue.pk)  # bulk_create sends no signal (spaces.schedule)
         return ["exceptions"] if changed else []

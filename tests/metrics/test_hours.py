@@ -156,3 +156,9 @@ def test_an_empty_period_gives_nulls_not_zeros():
         0,
     )
     assert m.predictability is None  # 0 open + 0 late-closed
+
+
+def test_no_venue_at_all_gives_nulls():
+    m = figures([], d(12, 1), d(12, 8))
+    assert (m.open_room_hours, m.visits, m.show_rate, m.return_30d_rate) == (0, 0, None, None)
+    assert m.cohorts == ()

@@ -2,6 +2,7 @@
 30-day returns, cohorts, satisfaction), hand-computed on small crafted data."""
 
 import datetime as dt
+import random
 import uuid
 
 import pytest
@@ -216,3 +217,19 @@ def test_the_period_is_read_in_each_venues_own_zone(venue):
     end = dt.datetime(2026, 12, 7, 22, 30, tzinfo=far.zone)
     make_booking(room, end - dt.timedelta(hours=1), status="no_show", code="000001")
     assert figures([venue, far], d(12, 1), d(12, 8)).show_rate == 0.0
+
+
+@pytest.mark.parametrize("by", ["week", "month"])
+def test_each_period_of_a_series_has_the_figures_of_that_period_alone(venue, by):
+    from metrics.selectors import metrics_series
+
+    rng = random.Random(7)
+    people = [uuid.uuid4() for _ in range(12)]
+    for _ in range(60):
+        day = d(10, 1) + dt.timedelta(days=rng.randrange(120))
+        visit(venue, rng.choice(people), day, kind="event")
+    for i, person in enumerate(people):
+        rating(venue, person, d(10, 3) + dt.timedelta(days=9 * i), 1 + i % 5)
+    series = metrics_series(venues=[venue], start=d(10, 15), end=d(1, 20, 2027), by=by)
+    assert [figures([venue], m.start, m.end) for m in series] == series
+    assert any(len(m.cohorts) for m in series)

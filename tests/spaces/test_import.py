@@ -274,6 +274,20 @@ class TestReimport:
         changed = OpeningException.objects.get(date=dt.date(2026, 12, 4))
         assert (changed.opens, changed.closes) == (dt.time(9), dt.time(16))
 
+    def test_a_reworded_exception_keeps_when_it_was_made(self):
+        venues_import(data=document())
+        made = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+        OpeningException.objects.update(created_at=made)
+        doc = document()
+        teahouse(doc)["exceptions"][0]["reason"] = "设备检修，暂停开放"
+        teahouse(doc)["exceptions"][1]["hours"] = "09:00-16:00"
+
+        venues_import(data=doc)
+
+        reworded = OpeningException.objects.get(date=dt.date(2026, 12, 2))
+        assert (reworded.reason, reworded.created_at) == ("设备检修，暂停开放", made)
+        assert OpeningException.objects.get(date=dt.date(2026, 12, 4)).created_at > made
+
     def test_left_out_keys_keep_what_the_database_has(self):
         venues_import(data=document())
         Venue.objects.filter(name="五福茶馆").update(description="运营方改过的简介")
