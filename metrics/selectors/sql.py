@@ -95,3 +95,23 @@ class Seconds(Func):
             template="CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS BIGINT)",
             arg_joiner=" - ",
         )
+
+
+class EpochSeconds(Func):
+    """A datetime as whole seconds since 1970-01-01 00:00 UTC."""
+
+    output_field = IntegerField()
+    arity = 1
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Datetimes are ISO text in UTC on SQLite (USE_TZ); julianday reads it natively.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(ROUND((julianday(%(expressions)s) - 2440587.5) * 86400) AS INTEGER)",
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="CAST(EXTRACT(EPOCH FROM %(expressions)s) AS BIGINT)"
+        )
