@@ -14,6 +14,7 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 
+from django.db import connections
 from django.db.models import F, Max, Min, Sum, Window
 from django.db.models.expressions import RowRange
 
@@ -68,9 +69,10 @@ def booked_by_day(
     bookings = Booking.objects.filter(
         were_confirmed_q(), venue=venue, starts_at__lt=hi, ends_at__gt=lo
     ).order_by()
-    # Instants as epoch seconds and dates as day numbers (sql.py): thousands of rows a
-    # venue-year, and parsing them into datetimes cost more than the query.
-    room_days = list(
+    # Instants as epoch seconds and dates as day numbers (sql.py), fetched by the cursor
+    # without Django's per-value converters: thousands of rows a venue-year, and
+    # converting them cost more than the query.
+    query = (
         bookings.annotate(day=DayNumber("local_date"))
         .values("room_id", "day")
         .annotate(
@@ -80,6 +82,10 @@ def booked_by_day(
         )
         .values_list("room_id", "day", "length", "first", "last")
     )
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        room_days = cursor.fetchall()
     result: dict[dt.date, float] = defaultdict(float)
     exact: set[Key] = set()
     overlapping = _overlapping(bookings) if room_days else set()
@@ -104,7 +110,7 @@ def booked_by_day(
             and _inside_one(first, last, epoch_opens[id(pairs)])
         )
         if fast:
-            result[day] += length
+            result[day] += float(length)  # PostgreSQL's SUM of integers is numeric
         else:
             exact.add(key)
     if exact:
