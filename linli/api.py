@@ -94,6 +94,7 @@ def _mount() -> None:
     from bookings.api import router as bookings_router
     from bookings.series_api import router as series_router
     from metrics.api import router as metrics_router
+    from metrics.openness_api import router as openness_router
     from scenes.api import router as scenes_router
     from scenes.events_api import router as events_router
     from spaces.api import router as spaces_router
@@ -105,6 +106,7 @@ def _mount() -> None:
     api.add_router("", bookings_router)
     api.add_router("", series_router)
     api.add_router("", metrics_router)
+    api.add_router("", openness_router)
 
 
 _mount()

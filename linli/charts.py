@@ -97,12 +97,14 @@ def heat_map(
     fmt: Callable[[float | None], str] = percent,
     top: float | None = None,
     show_values: bool = False,
+    left: float = 44,
 ) -> Chart:
     """rows × columns of shaded cells (darker is more; ``top`` is the darkest, default the
-    largest value). ``show_values`` writes each figure in its cell (for few columns)."""
+    largest value). ``show_values`` writes each figure in its cell (for few columns);
+    ``left`` is the room for the row names (wider for longer names)."""
     flat = [v for row in values for v in row if v is not None]
     top = top if top is not None else (max(flat) if flat else 0)
-    left, head = 44, 16
+    head = 16
     cell_w = (WIDTH - left) / max(1, len(columns))
     cell_h = 26 if show_values else 20
     body = []

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("spaces.urls")),
     path("", include("scenes.urls")),
     path("", include("bookings.urls")),
+    path("", include("metrics.urls")),
 ]
 
 if settings.DEBUG:

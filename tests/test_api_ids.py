@@ -133,6 +133,7 @@ OPERATIONS = {
     # another resident's, is not found (never forbidden: its existence is not theirs).
     "GET /api/rooms/{room_id}/availability": Op("anonymous", 200, query={"date": "2026-12-02"}),
     "GET /api/venues/{venue_id}/availability": Op("anonymous", 200, query={"date": "2026-12-02"}),
+    "GET /api/venues/{venue_id}/openness": Op("anonymous", 200),
     "GET /api/bookings/{booking_id}": Op("resident", 404, code="booking_not_found"),
     "POST /api/bookings/{booking_id}/cancel": Op(
         "resident", 404, lambda w, f: {}, code="booking_not_found"

@@ -223,6 +223,20 @@ CASES = {
         # Not published yet: residents must not see it exists.
         "foreign": lambda w: ({"venue_id": w.hidden_venue.pk}, 404),
     },
+    "metrics:openness": {
+        "client": "anonymous",
+        "ok": lambda w: {"venue_id": w.venue.pk},
+        "missing": lambda w: {"venue_id": MISSING},
+        "foreign": lambda w: ({"venue_id": w.hidden_venue.pk}, 404),
+    },
+    "metrics:venue-dashboard": _operator_venue(),
+    "metrics:csv": {
+        # Not an id but a table's name: an unknown one is 404; residents get 403.
+        "client": "operator",
+        "ok": lambda w: {"name": "figures"},
+        "missing": lambda w: {"name": "nothing"},
+        "foreign": lambda w: ({"name": "figures"}, 403, "stranger"),
+    },
     "spaces:operate-venue": _operator_venue(),
     "spaces:operate-rooms": _operator_venue(),
     "spaces:operate-hours": _operator_venue(),

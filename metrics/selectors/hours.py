@@ -10,15 +10,17 @@ local date, so a series by week or month adds days up instead of loading timelin
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from scenes.models import SceneKind
 from scenes.resolution import CLOSED, OPEN, Segment, VenueData, load_venue_data
+from scenes.schedule_cache import schedule_token
 from spaces.calendar import days_info
 from spaces.hours.compute import merge
-from spaces.models import Venue
+from spaces.models import Room, Venue
 
 from .periods import UTC, Pair, by_local_day, overlap
 
@@ -75,8 +77,15 @@ def open_pairs(segments: Iterable[Segment]) -> list[Pair]:
 
 
 def _segment_hours(
-    days: Days, segment: Segment, *, bookable_room: bool, work: dict[dt.date, Pair], zone
+    days: Days,
+    segment: Segment,
+    *,
+    bookable_room: bool,
+    work: dict[dt.date, Pair],
+    zone,
+    rooms: int = 1,
 ) -> None:
+    """Add ``segment``'s time, once for each of ``rooms`` rooms with this same timeline."""
     if segment.state == CLOSED:
         return
     if segment.state == OPEN:
@@ -88,36 +97,120 @@ def _segment_hours(
     bookable = bookable_room and (segment.rules is None or segment.rules.bookable)
     s, e = segment.start.astimezone(UTC), segment.end.astimezone(UTC)
     for day, piece in by_local_day(s, e, zone):
-        seconds = (piece[1] - piece[0]).total_seconds()
+        seconds = (piece[1] - piece[0]).total_seconds() * rooms
         hours = days[day]
         hours.open += seconds
         setattr(hours, share, getattr(hours, share) + seconds)
-        hours.off_work += seconds - (overlap(piece, work[day]) if day in work else 0.0)
+        off = seconds - (overlap(piece, work[day]) * rooms if day in work else 0.0)
+        hours.off_work += off
         if bookable:
             hours.bookable += seconds
 
 
-def venue_day_hours(*, venue: Venue, start: dt.date, end: dt.date) -> Days:
-    """One venue's room-hours per local date of [start, end)."""
+def same_timelines(ctx: VenueData) -> list[list[Room]]:
+    """The venue's rooms grouped so that the rooms of a group have the same timeline and
+    the same bookable time (metrics add it up once per group, times its size).
+
+    A room's timeline depends on the venue's hours and scenes, and only through these on
+    the room itself: weekly hours or dated exceptions of its own, the scenes limited to
+    chosen rooms that include it, and whether it takes bookings (the rules' ``bookable``).
+    A room with hours or exceptions of its own is a group of its own."""
+    own = set(ctx.hours.room_weekly) | {room_id for room_id, _ in ctx.hours.room_exceptions}
+    groups: dict[tuple, list[Room]] = {}
+    for room in ctx.rooms:
+        chosen = frozenset(
+            e.scene.pk for e in ctx.entries if e.room_ids is not None and room.pk in e.room_ids
+        )
+        key = (room.pk if room.pk in own else None, chosen, bool(room.is_bookable))
+        groups.setdefault(key, []).append(room)
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class ScheduleHours:
+    """What a venue's schedule alone decides over [start, end): every figure of DayHours
+    but ``booked`` per local date, and each room's open time (merged UTC pairs; rooms of
+    one group share the list)."""
+
+    days: dict[dt.date, DayHours]
+    opens: dict[int, list[Pair]]
+
+
+_schedule_hours: OrderedDict[tuple, ScheduleHours] = OrderedDict()
+_lock = threading.Lock()
+SIZE = 256  # a venue-year is ~100 kB
+
+
+def _compute_schedule_hours(venue: Venue, start: dt.date, end: dt.date) -> ScheduleHours:
     from .predictability import late_closed_by_day
+
+    days: Days = defaultdict(DayHours)
+    ctx: VenueData = load_venue_data(venue=venue, start=start, end=end)
+    zone = ctx.zone
+    work = working_time(start, end, zone)
+    opens: dict[int, list[Pair]] = {}
+    groups = same_timelines(ctx)
+    for group in groups:
+        room = group[0]
+        segments = ctx.timeline(room)
+        for segment in segments:
+            _segment_hours(
+                days,
+                segment,
+                bookable_room=room.is_bookable,
+                work=work,
+                zone=zone,
+                rooms=len(group),
+            )
+        pairs = open_pairs(segments)
+        for member in group:
+            opens[member.pk] = pairs
+    late = late_closed_by_day(ctx, opens=opens, rooms=[(g[0], len(g)) for g in groups])
+    for day, seconds in late.items():
+        days[day].late_closed += seconds
+    return ScheduleHours(dict(days), opens)
+
+
+def schedule_hours(*, venue: Venue, start: dt.date, end: dt.date) -> ScheduleHours:
+    """``ScheduleHours`` of the venue, computed once per (venue, dates, schedule token)
+    and process, as bookings.selectors.grid keeps grids: the token (spaces.schedule) is
+    read before the rows, so what is kept under it is never older than it. Callers get
+    their own DayHours to add to."""
+    token = schedule_token(venue)
+    key = (venue.pk, start, end, token)
+    with _lock:
+        found = _schedule_hours.get(key)
+        if found is not None:
+            _schedule_hours.move_to_end(key)
+    if found is None:
+        found = _compute_schedule_hours(venue, start, end)
+        if token is not None:
+            with _lock:
+                _schedule_hours[key] = found
+                while len(_schedule_hours) > SIZE:
+                    _schedule_hours.popitem(last=False)
+    return ScheduleHours({day: replace(h) for day, h in found.days.items()}, found.opens)
+
+
+def clear() -> None:
+    """Forget every venue's schedule hours (tests that change a schedule without a new
+    token)."""
+    with _lock:
+        _schedule_hours.clear()
+
+
+def venue_day_hours(*, venue: Venue, start: dt.date, end: dt.date) -> Days:
+    """One venue's room-hours per local date of [start, end): the schedule's part
+    (``schedule_hours``, kept per schedule token) and the booked time, read every time."""
     from .utilisation import booked_by_day
 
     days: Days = defaultdict(DayHours)
     if end <= start:
         return days
-    ctx: VenueData = load_venue_data(venue=venue, start=start, end=end)
-    zone = ctx.zone
-    work = working_time(start, end, zone)
-    opens: dict[int, list[Pair]] = {}
-    for room in ctx.rooms:
-        segments = ctx.timeline(room)
-        for segment in segments:
-            _segment_hours(days, segment, bookable_room=room.is_bookable, work=work, zone=zone)
-        opens[room.pk] = open_pairs(segments)
-    for day, seconds in booked_by_day(venue=venue, start=start, end=end, opens=opens).items():
+    known = schedule_hours(venue=venue, start=start, end=end)
+    days.update(known.days)
+    for day, seconds in booked_by_day(venue=venue, start=start, end=end, opens=known.opens).items():
         days[day].booked += seconds
-    for day, seconds in late_closed_by_day(ctx, opens=opens).items():
-        days[day].late_closed += seconds
     return days
 
 

@@ -12,7 +12,6 @@ from spaces.models import Venue
 from . import visits as v
 from .hours import DayHours, Days, hours_by_day, total
 from .periods import split
-from .returns import first_visit_figures
 
 SECONDS_PER_HOUR = 3600
 
@@ -44,17 +43,10 @@ class Metrics:
     predictability: float | None
 
 
-def _build(
-    venues: list[Venue],
-    start: dt.date,
-    end: dt.date,
-    hours: DayHours,
-    *,
-    return_30d_rate: float | None,
-    cohorts: list[v.Cohort],
-) -> Metrics:
+def _build(venues: list[Venue], basis: v.VisitBasis, i: int, hours: DayHours) -> Metrics:
     rate = v.rate
-    counts = v.visit_counts(venues=venues, start=start, end=end)
+    start, end = basis.pieces[i]
+    counts = basis.counts(i)
     return Metrics(
         start=start,
         end=end,
@@ -72,15 +64,17 @@ def _build(
         walk_in_headcount=counts["walk_in_headcount"],
         unique_visitors=counts["unique_visitors"],
         repeat_visit_rate=rate(counts["repeat_visitors"], counts["unique_visitors"]),
-        return_30d_rate=return_30d_rate,
-        cohorts=tuple(cohorts),
+        return_30d_rate=basis.return_30d_rate(i),
+        cohorts=tuple(basis.cohorts(i)),
         satisfaction=v.satisfaction(venues=venues, start=start, end=end),
-        predictability=(
-            None
-            if not (hours.open + hours.late_closed)
-            else 1 - hours.late_closed / (hours.open + hours.late_closed)
-        ),
+        predictability=predictability(hours),
     )
+
+
+def predictability(hours: DayHours) -> float | None:
+    """Metric 12: 1 - late-closed / (open + late-closed) room-hours; None without either."""
+    planned = hours.open + hours.late_closed
+    return 1 - hours.late_closed / planned if planned else None
 
 
 def metrics_for(*, venues: Iterable[Venue], start: dt.date, end: dt.date) -> Metrics:
@@ -108,11 +102,12 @@ def metrics_with_series(
     return _pieces(venues, [(start, end)], days)[0], _pieces(venues, split(start, end, by), days)
 
 
-def _pieces(venues: list[Venue], pieces, days: Days) -> list[Metrics]:
-    """Each piece's figures from room-hours by day, the first-visit figures of all the
-    pieces in one pass, and each piece's counts."""
-    firsts = first_visit_figures(venues=venues, pieces=pieces)
-    return [
-        _build(venues, s, e, total(days, s, e), return_30d_rate=r, cohorts=c)
-        for (s, e), (r, c) in zip(pieces, firsts, strict=True)
-    ]
+def _pieces(
+    venues: list[Venue], pieces: list[tuple[dt.date, dt.date]], days: Days
+) -> list[Metrics]:
+    """Each piece's figures from room-hours by day and one read of the visits for all
+    the pieces (visits.VisitBasis)."""
+    if not pieces:
+        return []
+    basis = v.VisitBasis.load(venues=venues, pieces=pieces)
+    return [_build(venues, basis, i, total(days, s, e)) for i, (s, e) in enumerate(pieces)]

@@ -17,7 +17,7 @@ from dataclasses import replace
 from scenes.models import SceneKind
 from scenes.resolution import VenueData
 from spaces.hours.rules import load_rules
-from spaces.models import OpeningException
+from spaces.models import OpeningException, Room
 
 from .periods import ONE_DAY, Pair, by_local_day, subtract
 
@@ -30,9 +30,13 @@ def is_late(*, affects: dt.date, created_at: dt.datetime | None, zone) -> bool:
     return (affects - created_at.astimezone(zone).date()).days < NOTICE_DAYS
 
 
-def late_closed_by_day(ctx: VenueData, *, opens: dict[int, list[Pair]]) -> dict[dt.date, float]:
+def late_closed_by_day(
+    ctx: VenueData, *, opens: dict[int, list[Pair]], rooms: list[tuple[Room, int]] | None = None
+) -> dict[dt.date, float]:
     """Seconds per local date that would be open without the late closures, given each
-    room's actual open time ``opens`` (merged UTC intervals of ``ctx``'s timelines)."""
+    room's actual open time ``opens`` (merged UTC intervals of ``ctx``'s timelines).
+    ``rooms``: (room, how many rooms share its timeline) (hours.same_timelines); default
+    every room once."""
     from .hours import open_pairs
 
     zone = ctx.zone
@@ -59,9 +63,9 @@ def late_closed_by_day(ctx: VenueData, *, opens: dict[int, list[Pair]]) -> dict[
         )
     without = replace(ctx, hours=hours, occurrences=kept)
     result: dict[dt.date, float] = defaultdict(float)
-    for room in ctx.rooms:
+    for room, count in rooms if rooms is not None else [(r, 1) for r in ctx.rooms]:
         would = open_pairs(without.timeline(room))
         for s, e in subtract(would, opens.get(room.pk, [])):
             for day, (ps, pe) in by_local_day(s, e, zone):
-                result[day] += (pe - ps).total_seconds()
+                result[day] += (pe - ps).total_seconds() * count
     return result

@@ -1,5 +1,5 @@
-"""Show rate, visits, visitors, repeat visits and satisfaction (metrics 5-8 and 11; the
-30-day returns and cohorts of 9-10 are in ``returns``).
+"""Show rate, visits, visitors, 30-day returns, cohorts and satisfaction (metrics 5-11);
+the SQL of 6-10 is in ``visit_sql``.
 
 All counted in the database. A visit is a distinct (visitor, venue, local date) with a
 check-in; ``CheckIn.visitor`` is the resident's pseudonym (bookings.models.Visitor), which
@@ -20,14 +20,15 @@ from django.db.models import (
     Exists,
     OuterRef,
     Q,
-    Sum,
 )
 
 from bookings.models import Booking, CheckIn, Rating
 from bookings.states import were_confirmed_q
 from spaces.models import Venue
 
-from .periods import instants_in_period_q
+from . import visit_sql as sql
+from .periods import instants_in_period_q, month_index, month_of
+from .visit_sql import RETURN_DAYS
 
 
 def rate(part: int | float, whole: int | float) -> float | None:
@@ -53,10 +54,6 @@ def _ids(venues: Sequence[Venue]) -> list[int]:
     return [v.pk for v in venues]
 
 
-def visits_of(venues: Sequence[Venue]):
-    return CheckIn.objects.filter(venue_id__in=_ids(venues), visitor__isnull=False).order_by()
-
-
 def _in_period(start: dt.date, end: dt.date) -> Q:
     return Q(local_date__gte=start, local_date__lt=end)
 
@@ -77,24 +74,109 @@ def show_rate(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> float
 def visit_counts(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> dict[str, int]:
     """visits, unique_visitors, repeat_visitors (2+ local dates at any venue of the set)
     and walk_in_headcount."""
-    period = visits_of(venues).filter(_in_period(start, end))
-    visits = period.values("visitor", "venue_id", "local_date").distinct().count()
-    per_visitor = period.values("visitor").annotate(days=Count("local_date", distinct=True))
-    visitors = per_visitor.aggregate(
-        unique=Count("visitor"), repeat=Count("visitor", filter=Q(days__gte=2))
-    )
-    headcount = CheckIn.objects.filter(
-        _in_period(start, end),
-        venue_id__in=_ids(venues),
-        visitor__isnull=True,
-        kind=CheckIn.Kind.WALK_IN,
-    ).aggregate(n=Sum("headcount"))["n"]
-    return {
-        "visits": visits,
-        "unique_visitors": visitors["unique"] or 0,
-        "repeat_visitors": visitors["repeat"] or 0,
-        "walk_in_headcount": headcount or 0,
-    }
+    basis = VisitBasis.load(venues=venues, pieces=[(start, end)], returns=False, cohorts=False)
+    return basis.counts(0)
+
+
+def return_30d_rate(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> float | None:
+    """Of visitors whose first-ever visit d is in the period with d + 30 days before
+    ``end``, the share with another visit on a day in (d, d + 30]."""
+    basis = VisitBasis.load(venues=venues, pieces=[(start, end)], counts=False, cohorts=False)
+    return basis.return_30d_rate(0)
+
+
+def cohorts(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> list[Cohort]:
+    """Visitors by the month of their first-ever visit, for first visits in the period;
+    ``retention[k]`` is the share with a visit in the k-th month after it, for every month
+    that starts before ``end``; visits on or after ``end`` do not count."""
+    basis = VisitBasis.load(venues=venues, pieces=[(start, end)], counts=False, returns=False)
+    return basis.cohorts(0)
+
+
+@dataclass
+class VisitBasis:
+    """Metrics 6-10 of consecutive pieces of a period (``periods.split``, or the whole
+    period as one piece), read once for all of them (metrics.selectors.visit_sql): visits
+    and walk-in headcount per local date, visitors per piece, 30-day returns per first
+    visit day, cohorts per piece. Each piece is a period of its own: its returns and
+    cohorts look no further than its own end."""
+
+    pieces: list[tuple[dt.date, dt.date]]
+    visits: dict[dt.date, int]
+    headcount: dict[dt.date, int]
+    visitors: list[tuple[int, int]]
+    returns: dict[dt.date, tuple[int, int]]
+    cohort_counts: list[dict[str, dict[str, int]]]
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        venues: Sequence[Venue],
+        pieces: list[tuple[dt.date, dt.date]],
+        counts: bool = True,
+        returns: bool = True,
+        cohorts: bool = True,
+    ) -> VisitBasis:
+        ids = _ids(venues)
+        start, end = pieces[0][0], pieces[-1][1]
+        last = end - dt.timedelta(days=RETURN_DAYS + 1)
+        empty = not ids or end <= start
+        return cls(
+            pieces=pieces,
+            visits=sql.visits_by_day(ids, start, end) if counts and not empty else {},
+            headcount=sql.headcount_by_day(ids, start, end) if counts and not empty else {},
+            visitors=(
+                sql.visitors_by_piece(ids, pieces)
+                if counts and not empty
+                else [(0, 0)] * len(pieces)
+            ),
+            returns=(
+                sql.returns_by_first_day(ids, start, last, end)
+                if returns and not empty and last >= start
+                else {}
+            ),
+            cohort_counts=(
+                sql.cohort_counts(ids, pieces) if cohorts and not empty else [{} for _ in pieces]
+            ),
+        )
+
+    def counts(self, i: int) -> dict[str, int]:
+        s, e = self.pieces[i]
+        unique, repeat = self.visitors[i]
+        return {
+            "visits": sum(n for day, n in self.visits.items() if s <= day < e),
+            "unique_visitors": unique,
+            "repeat_visitors": repeat,
+            "walk_in_headcount": sum(n for day, n in self.headcount.items() if s <= day < e),
+        }
+
+    def return_30d_rate(self, i: int) -> float | None:
+        s, e = self.pieces[i]
+        last = e - dt.timedelta(days=RETURN_DAYS + 1)
+        if last < s:
+            return None
+        eligible = returned = 0
+        for day, (n, back) in self.returns.items():
+            if s <= day <= last:
+                eligible += n
+                returned += back
+        return rate(returned, eligible)
+
+    def cohorts(self, i: int) -> list[Cohort]:
+        _s, e = self.pieces[i]
+        last_month = month_index(e - dt.timedelta(days=1))  # the last month starting before e
+        result = []
+        for month in sorted(self.cohort_counts[i]):
+            visited = self.cohort_counts[i][month]
+            cohort = month_index(dt.date.fromisoformat(f"{month}-01"))
+            size = visited.get(month, 0)
+            retention = tuple(
+                rate(visited.get(month_of(cohort + k).strftime("%Y-%m"), 0), size)
+                for k in range(last_month - cohort + 1)
+            )
+            result.append(Cohort(month, size, retention))
+        return result
 
 
 def satisfaction(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> Satisfaction:
