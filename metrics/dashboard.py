@@ -2,8 +2,9 @@
 each with its table (the CSV exports are these tables).
 
 Built lazily from one period form: the page uses everything, a CSV export only what its
-table needs. The totals come from one ``metrics_for``, every trend from one
-``metrics_series`` (never a ``metrics_for`` per period).
+table needs. The totals and every trend come from one ``metrics_with_series`` (the timelines
+loaded once; never a ``metrics_for`` per period); only the venue comparison takes one
+``metrics_for`` per venue.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from linli import charts
 from linli.dates import month_day, weekday_name
-from metrics.selectors import Metrics, metrics_for, metrics_series
+from metrics.selectors import Metrics, metrics_for
 from metrics.selectors.heat import Heat, openness_heat
+from metrics.selectors.metrics import metrics_with_series
 from metrics.selectors.periods import BY_WEEK
 
 pct = charts.percent
@@ -131,12 +133,18 @@ class Dashboard:
         self.compare = compare and len(self.venues) > 0
 
     @cached_property
-    def total(self) -> Metrics:
-        return metrics_for(venues=self.venues, start=self.start, end=self.end)
+    def _both(self) -> tuple[Metrics, list[Metrics]]:
+        return metrics_with_series(
+            venues=self.venues, start=self.start, end=self.end, by=self.by, trends_only=True
+        )
 
-    @cached_property
+    @property
+    def total(self) -> Metrics:
+        return self._both[0]
+
+    @property
     def series(self) -> list[Metrics]:
-        return metrics_series(venues=self.venues, start=self.start, end=self.end, by=self.by)
+        return self._both[1]
 
     @cached_property
     def heat(self) -> Heat:

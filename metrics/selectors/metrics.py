@@ -43,9 +43,16 @@ class Metrics:
     predictability: float | None
 
 
-def _build(venues: list[Venue], start: dt.date, end: dt.date, hours: DayHours) -> Metrics:
+def _build(
+    venues: list[Venue], start: dt.date, end: dt.date, hours: DayHours, *, trends_only=False
+) -> Metrics:
     rate = v.rate
     counts = v.visit_counts(venues=venues, start=start, end=end)
+    if trends_only:
+        returns, cohorts = None, ()
+    else:
+        returns = v.return_30d_rate(venues=venues, start=start, end=end)
+        cohorts = tuple(v.cohorts(venues=venues, start=start, end=end))
     return Metrics(
         start=start,
         end=end,
@@ -63,8 +70,8 @@ def _build(venues: list[Venue], start: dt.date, end: dt.date, hours: DayHours) -
         walk_in_headcount=counts["walk_in_headcount"],
         unique_visitors=counts["unique_visitors"],
         repeat_visit_rate=rate(counts["repeat_visitors"], counts["unique_visitors"]),
-        return_30d_rate=v.return_30d_rate(venues=venues, start=start, end=end),
-        cohorts=tuple(v.cohorts(venues=venues, start=start, end=end)),
+        return_30d_rate=returns,
+        cohorts=cohorts,
         satisfaction=v.satisfaction(venues=venues, start=start, end=end),
         predictability=predictability(hours),
     )
@@ -89,6 +96,21 @@ def metrics_series(
     """``metrics_for`` of each week (from Monday) or month in [start, end); the first and
     last are partial when the period does not begin or end on one. Each piece is a period
     of its own: its returns and cohorts look no further than its own end."""
+    return metrics_with_series(venues=venues, start=start, end=end, by=by)[1]
+
+
+def metrics_with_series(
+    *, venues: Iterable[Venue], start: dt.date, end: dt.date, by: str, trends_only=False
+) -> tuple[Metrics, list[Metrics]]:
+    """``metrics_for`` of the whole period and ``metrics_series``, from one load of the
+    timelines. ``trends_only``: the pieces leave out what no trend draws, the 30-day
+    return rate (None) and the cohorts (empty), which cost a query or two per piece; the
+    whole period has every figure (the dashboard)."""
     venues = list(venues)
     days = hours_by_day(venues=venues, start=start, end=end)
-    return [_build(venues, s, e, total(days, s, e)) for s, e in split(start, end, by)]
+    whole = _build(venues, start, end, total(days, start, end))
+    pieces = [
+        _build(venues, s, e, total(days, s, e), trends_only=trends_only)
+        for s, e in split(start, end, by)
+    ]
+    return whole, pieces
