@@ -222,8 +222,9 @@ class Dashboard:
 
     def heat_chart(self) -> charts.Chart:
         h = self.heat
-        best = max(
+        best = max(  # the first of equals: Monday 9:00 rather than Sunday 21:00
             ((v, wd, hr) for wd, row in enumerate(h.values) for hr, v in enumerate(row) if v),
+            key=lambda cell: cell[0],
             default=None,
         )
         summary = (
@@ -308,6 +309,8 @@ class Dashboard:
             % {"n": len(cohorts), "lo": pct(min(second)), "hi": pct(max(second))}
             if second and None not in second
             else _("共 %(n)s 批新居民，按第一次来的月份分组。") % {"n": len(cohorts)}
+            if cohorts
+            else _("这段时间没有第一次来的居民。")
         )
         rows = [_("%(month)s · %(n)s人") % {"month": c.month, "n": c.size} for c in cohorts]
         chart = charts.heat_map(
