@@ -322,9 +322,14 @@ class Dashboard:
             values=values,
             top=1.0,
             show_values=True,
+            # A dozen columns leave ~20 units a cell: the number without "%" fits.
+            cell_fmt=(lambda v: "" if v is None else f"{round(v * 100)}") if width > 6 else None,
             left=max(44, 6 + max((label_width(r) for r in rows), default=0)),
         )
-        note = _("每行是同一个月第一次来的居民；第 0 列是当月，第 1 列是下个月，依此类推。")
+        note = _(
+            "每行是同一个月第一次来的居民（后面是人数）；第 0 列是当月，第 1 列是下个月，"
+            "依此类推；格里的数字是还来的百分比。"
+        )
         return replace(chart, notes=(note,))
 
     def charts(self) -> list[charts.Chart]:
