@@ -98,10 +98,12 @@ def heat_map(
     top: float | None = None,
     show_values: bool = False,
     left: float = 44,
+    cell_fmt: Callable[[float | None], str] | None = None,
 ) -> Chart:
     """rows × columns of shaded cells (darker is more; ``top`` is the darkest, default the
     largest value). ``show_values`` writes each figure in its cell (for few columns);
-    ``left`` is the room for the row names (wider for longer names)."""
+    ``left`` is the room for the row names (wider for longer names); ``cell_fmt`` writes
+    the figures in narrow cells (default ``fmt``, which the table always uses)."""
     flat = [v for row in values for v in row if v is not None]
     top = top if top is not None else (max(flat) if flat else 0)
     head = 16
@@ -126,7 +128,7 @@ def heat_map(
                     _text(
                         x + cell_w / 2,
                         y + cell_h / 2 + 4,
-                        fmt(value),
+                        (cell_fmt or fmt)(value),
                         f"chart-in {level}-ink",
                         "middle",
                     )

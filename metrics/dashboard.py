@@ -2,8 +2,9 @@
 each with its table (the CSV exports are these tables).
 
 Built lazily from one period form: the page uses everything, a CSV export only what its
-table needs. The totals come from one ``metrics_for``, every trend from one
-``metrics_series`` (never a ``metrics_for`` per period).
+table needs. The totals and every trend come from one ``metrics_with_series`` (the timelines
+loaded once; never a ``metrics_for`` per period); only the venue comparison takes one
+``metrics_for`` per venue.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from linli import charts
 from linli.dates import month_day, weekday_name
-from metrics.selectors import Metrics, metrics_for, metrics_series
+from metrics.selectors import Metrics, metrics_for
 from metrics.selectors.heat import Heat, openness_heat
+from metrics.selectors.metrics import metrics_with_series
 from metrics.selectors.periods import BY_WEEK
 
 pct = charts.percent
@@ -131,12 +133,18 @@ class Dashboard:
         self.compare = compare and len(self.venues) > 0
 
     @cached_property
-    def total(self) -> Metrics:
-        return metrics_for(venues=self.venues, start=self.start, end=self.end)
+    def _both(self) -> tuple[Metrics, list[Metrics]]:
+        return metrics_with_series(
+            venues=self.venues, start=self.start, end=self.end, by=self.by, trends_only=True
+        )
 
-    @cached_property
+    @property
+    def total(self) -> Metrics:
+        return self._both[0]
+
+    @property
     def series(self) -> list[Metrics]:
-        return metrics_series(venues=self.venues, start=self.start, end=self.end, by=self.by)
+        return self._both[1]
 
     @cached_property
     def heat(self) -> Heat:
@@ -214,8 +222,9 @@ class Dashboard:
 
     def heat_chart(self) -> charts.Chart:
         h = self.heat
-        best = max(
+        best = max(  # the first of equals: Monday 9:00 rather than Sunday 21:00
             ((v, wd, hr) for wd, row in enumerate(h.values) for hr, v in enumerate(row) if v),
+            key=lambda cell: cell[0],
             default=None,
         )
         summary = (
@@ -300,6 +309,8 @@ class Dashboard:
             % {"n": len(cohorts), "lo": pct(min(second)), "hi": pct(max(second))}
             if second and None not in second
             else _("共 %(n)s 批新居民，按第一次来的月份分组。") % {"n": len(cohorts)}
+            if cohorts
+            else _("这段时间没有第一次来的居民。")
         )
         rows = [_("%(month)s · %(n)s人") % {"month": c.month, "n": c.size} for c in cohorts]
         chart = charts.heat_map(
@@ -311,9 +322,14 @@ class Dashboard:
             values=values,
             top=1.0,
             show_values=True,
+            # A dozen columns leave ~20 units a cell: the number without "%" fits.
+            cell_fmt=(lambda v: "" if v is None else f"{round(v * 100)}") if width > 6 else None,
             left=max(44, 6 + max((label_width(r) for r in rows), default=0)),
         )
-        note = _("每行是同一个月第一次来的居民；第 0 列是当月，第 1 列是下个月，依此类推。")
+        note = _(
+            "每行是同一个月第一次来的居民（后面是人数）；第 0 列是当月，第 1 列是下个月，"
+            "依此类推；格里的数字是还来的百分比。"
+        )
         return replace(chart, notes=(note,))
 
     def charts(self) -> list[charts.Chart]:

@@ -93,10 +93,11 @@ def metrics_series(
 
 
 def metrics_with_series(
-    *, venues: Iterable[Venue], start: dt.date, end: dt.date, by: str
+    *, venues: Iterable[Venue], start: dt.date, end: dt.date, by: str, trends_only=False
 ) -> tuple[Metrics, list[Metrics]]:
     """``metrics_for`` the whole period and its ``metrics_series``, the timelines loaded
-    once for both."""
+    once for both. ``trends_only`` is accepted for callers that draw only trends: the
+    visit figures of every piece come from one read (visits.VisitBasis) either way."""
     venues = list(venues)
     days = hours_by_day(venues=venues, start=start, end=end)
     return _pieces(venues, [(start, end)], days)[0], _pieces(venues, split(start, end, by), days)

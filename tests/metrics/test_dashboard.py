@@ -252,3 +252,21 @@ def test_csv_by_month(operator_client, venue):
 
 def test_an_unknown_table_is_404(operator_client, venue):
     assert operator_client.get(f"/operate/metrics/csv/nothing/?{PERIOD}").status_code == 404
+
+
+def test_the_totals_and_trends_are_the_selectors_figures(venue):
+    from metrics.selectors import metrics_for, metrics_series
+    from metrics.selectors.metrics import metrics_with_series
+
+    whole, pieces = metrics_with_series(
+        venues=[venue], start=d(11, 2), end=d(11, 16), by="week", trends_only=True
+    )
+    assert whole == metrics_for(venues=[venue], start=d(11, 2), end=d(11, 16))
+    full = metrics_series(venues=[venue], start=d(11, 2), end=d(11, 16), by="week")
+    for piece, expected in zip(pieces, full, strict=True):
+        assert (piece.cohorts, piece.return_30d_rate) == ((), None)  # left out
+        assert piece.scene_shares == expected.scene_shares
+        assert (piece.utilisation, piece.repeat_visit_rate) == (
+            expected.utilisation,
+            expected.repeat_visit_rate,
+        )
