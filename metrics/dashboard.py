@@ -134,9 +134,7 @@ class Dashboard:
 
     @cached_property
     def _both(self) -> tuple[Metrics, list[Metrics]]:
-        return metrics_with_series(
-            venues=self.venues, start=self.start, end=self.end, by=self.by, trends_only=True
-        )
+        return metrics_with_series(venues=self.venues, start=self.start, end=self.end, by=self.by)
 
     @property
     def total(self) -> Metrics:

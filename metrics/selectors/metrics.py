@@ -93,11 +93,10 @@ def metrics_series(
 
 
 def metrics_with_series(
-    *, venues: Iterable[Venue], start: dt.date, end: dt.date, by: str, trends_only=False
+    *, venues: Iterable[Venue], start: dt.date, end: dt.date, by: str
 ) -> tuple[Metrics, list[Metrics]]:
     """``metrics_for`` the whole period and its ``metrics_series``, the timelines loaded
-    once for both. ``trends_only`` is accepted for callers that draw only trends: the
-    visit figures of every piece come from one read (visits.VisitBasis) either way."""
+    once for both and the visit figures of every piece read at once (visits.VisitBasis)."""
     venues = list(venues)
     days = hours_by_day(venues=venues, start=start, end=end)
     return _pieces(venues, [(start, end)], days)[0], _pieces(venues, split(start, end, by), days)
