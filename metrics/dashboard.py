@@ -9,7 +9,7 @@ loaded once; never a ``metrics_for`` per period); only the venue comparison take
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 
 from django.utils.translation import gettext as _
@@ -20,13 +20,10 @@ from metrics.selectors import Metrics, metrics_for
 from metrics.selectors.heat import Heat, openness_heat
 from metrics.selectors.metrics import metrics_with_series
 from metrics.selectors.periods import BY_WEEK
+from metrics.words import Figure, figure, hours_label
 
 pct = charts.percent
 TABLES = ("figures", "venues", "heat", "shares", "utilisation", "repeat", "cohorts")
-
-
-def hours_label(value: float | None) -> str:
-    return "—" if value is None else _("%(h)s 小时") % {"h": f"{value:,.0f}"}
 
 
 def satisfaction_label(m: Metrics) -> str:
@@ -42,13 +39,6 @@ def label_width(text: str) -> float:
     return sum(11 if ord(ch) >= 0x2E80 else 6.2 for ch in text)
 
 
-@dataclass(frozen=True)
-class Figure:
-    label: str
-    value: str
-    help: str
-
-
 def key_figures(m: Metrics) -> list[Figure]:
     """Each figure of the period with one plain line of what it means (DOMAIN.md 1-12)."""
     s = m.satisfaction
@@ -59,68 +49,19 @@ def key_figures(m: Metrics) -> list[Figure]:
         else _("这段时间没有评价。")
     )
     return [
-        Figure(
-            _("开放时长"),
-            hours_label(m.open_room_hours),
-            _("各功能室开放的小时数相加，不含暂停开放（如检修）的时间。"),
-        ),
-        Figure(
-            _("公益时段占比"),
-            pct(m.scene_shares.public),
-            _("开放时间里属于公益时段（免费）的比例。"),
-        ),
-        Figure(
-            _("商业时段占比"),
-            pct(m.scene_shares.commercial),
-            _("开放时间里属于商业时段的比例；其余是没有安排场景的时间。"),
-        ),
-        Figure(
-            _("下班后和休息日开放"),
-            pct(m.off_work_hours_share),
-            _("工作日 8:00–18:00 以外的开放时间所占比例：上班的居民也能来。"),
-        ),
-        Figure(
-            _("预约使用率"),
-            pct(m.utilisation),
-            _("可预约的开放时间（%(h)s）里，被已确认的预约占用的比例。")
-            % {"h": hours_label(m.bookable_room_hours)},
-        ),
-        Figure(
-            _("到场率"),
-            pct(m.show_rate),
-            _("已确认、在这段时间内结束的预约中，有人签到的比例；其余是爽约。"),
-        ),
-        Figure(
-            _("到访人次"),
-            f"{m.visits:,}",
-            _("一位居民一天来一个场馆算一次，无论是预约、活动还是随到随用。"),
-        ),
-        Figure(
-            _("未登记人数"),
-            f"{m.walk_in_headcount:,}",
-            _("前台清点的未扫码居民人数之和，不计入到访人次。"),
-        ),
-        Figure(
-            _("到访居民"),
-            f"{m.unique_visitors:,}",
-            _("这段时间里至少来过一次的居民人数。"),
-        ),
-        Figure(
-            _("回头客比例"),
-            pct(m.repeat_visit_rate),
-            _("到访居民中，有两天或更多天来过的比例。"),
-        ),
-        Figure(
-            _("30 天内再来"),
-            pct(m.return_30d_rate),
-            _("在这段时间里第一次来、并且 30 天已满的居民中，30 天内又来过的比例。"),
-        ),
-        Figure(_("居民满意度"), satisfaction_label(m), rated),
-        Figure(
-            _("按计划开放"),
-            pct(m.predictability),
-            _("计划开放的时间里，没有被临时（提前不到 7 天）关闭的比例。越高越可靠。"),
-        ),
+        figure("open_room_hours", hours_label(m.open_room_hours)),
+        figure("public", pct(m.scene_shares.public)),
+        figure("commercial", pct(m.scene_shares.commercial)),
+        figure("off_work_hours_share", pct(m.off_work_hours_share)),
+        figure("utilisation", pct(m.utilisation), h=hours_label(m.bookable_room_hours)),
+        figure("show_rate", pct(m.show_rate)),
+        figure("visits", f"{m.visits:,}"),
+        figure("walk_in_headcount", f"{m.walk_in_headcount:,}"),
+        figure("unique_visitors", f"{m.unique_visitors:,}"),
+        figure("repeat_visit_rate", pct(m.repeat_visit_rate)),
+        figure("return_30d_rate", pct(m.return_30d_rate)),
+        figure("satisfaction", satisfaction_label(m), rated),
+        figure("predictability", pct(m.predictability)),
     ]
 
 

@@ -11,11 +11,8 @@ from django.utils.translation import gettext as _
 from linli import charts
 from linli.dates import month_day
 from metrics.selectors.openness import venue_openness
+from metrics.words import figure, hours_label
 from spaces import selectors as space_selectors
-
-
-def hours_label(value: float | None) -> str:
-    return "—" if value is None else _("%(h)s 小时") % {"h": f"{value:.0f}"}
 
 
 def openness_page(request: HttpRequest, venue_id: int) -> HttpResponse:
@@ -52,27 +49,11 @@ def openness_page(request: HttpRequest, venue_id: int) -> HttpResponse:
             "n": o.ratings,
         }
     figures = [
-        (
-            _("开放时长"),
-            hours_label(o.open_room_hours),
-            _("各功能室开放的小时数相加，不含暂停开放（如检修）的时间。"),
-        ),
-        (
-            _("公益时段占比"),
-            pct(o.public_share),
-            _("开放时间里属于公益时段（免费）的比例。"),
-        ),
-        (
-            _("下班后和休息日开放"),
-            pct(o.off_work_hours_share),
-            _("工作日 8:00–18:00 以外的开放时间所占比例：上班的居民也能来。"),
-        ),
-        (
-            _("按计划开放"),
-            pct(o.predictability),
-            _("计划开放的时间里，没有被临时（提前不到 7 天）关闭的比例。越高越可靠。"),
-        ),
-        (_("居民满意度"), rated, ""),
+        figure("open_room_hours", hours_label(o.open_room_hours)),
+        figure("public", pct(o.public_share)),
+        figure("off_work_hours_share", pct(o.off_work_hours_share)),
+        figure("predictability", pct(o.predictability)),
+        figure("satisfaction", rated),
     ]
     context = {
         "venue": venue,
