@@ -16,13 +16,12 @@ the token lives in the database.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 
 from bookings import rules
+from linli.kept import Kept
 from scenes.resolution import venue_timelines
 from spaces.models import Room, Venue
 
@@ -56,8 +55,7 @@ class Run:
 
 
 _json_time = DjangoJSONEncoder().default  # what the API's encoder writes for a datetime
-_grids: OrderedDict[tuple, tuple[Run, ...]] = OrderedDict()
-_lock = threading.Lock()
+_grids = Kept(SIZE)
 
 
 def _runs(segments, *, start: dt.date, end: dt.date, zone) -> tuple[Run, ...]:
@@ -88,28 +86,23 @@ def room_grids(
     venue's schedule ``token`` (read by the caller before anything else)."""
     found: dict[int, tuple[Run, ...]] = {}
     missing = []
-    with _lock:
-        for room in rooms:
-            key = (room.pk, start, end, token)
-            grid = _grids.get(key)
-            if grid is None:
-                missing.append(room)
-            else:
-                _grids.move_to_end(key)
-                found[room.pk] = grid
+    for room in rooms:
+        grid = _grids.get((room.pk, start, end, token))
+        if grid is None:
+            missing.append(room)
+        else:
+            found[room.pk] = grid
     if missing:
         # From the day before: a scene that began then may still run after midnight.
         timelines = venue_timelines(venue=venue, start=start - ONE_DAY, end=end, rooms=missing)
-        with _lock:
-            for room in missing:
-                grid = _runs(timelines[room.pk], start=start, end=end, zone=venue.zone)
-                found[room.pk] = _grids[(room.pk, start, end, token)] = grid
-            while len(_grids) > SIZE:
-                _grids.popitem(last=False)
+        for room in missing:
+            grid = _runs(timelines[room.pk], start=start, end=end, zone=venue.zone)
+            found[room.pk] = grid
+            if token is not None:
+                _grids.put((room.pk, start, end, token), grid)
     return found
 
 
 def clear() -> None:
     """Forget every grid (tests that change a schedule without a new token)."""
-    with _lock:
-        _grids.clear()
+    _grids.clear()

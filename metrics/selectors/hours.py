@@ -10,11 +10,11 @@ local date, so a series by week or month adds days up instead of loading timelin
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 
+from linli.kept import Kept
 from scenes.models import SceneKind
 from scenes.resolution import CLOSED, OPEN, Segment, VenueData, load_venue_data
 from scenes.schedule_cache import schedule_token
@@ -136,9 +136,7 @@ class ScheduleHours:
     opens: dict[int, list[Pair]]
 
 
-_schedule_hours: OrderedDict[tuple, ScheduleHours] = OrderedDict()
-_lock = threading.Lock()
-SIZE = 256  # a venue-year is ~100 kB
+_schedule_hours = Kept(256)  # a venue-year is ~100 kB
 
 
 def _compute_schedule_hours(venue: Venue, start: dt.date, end: dt.date) -> ScheduleHours:
@@ -178,25 +176,18 @@ def schedule_hours(*, venue: Venue, start: dt.date, end: dt.date) -> ScheduleHou
     their own DayHours to add to."""
     token = schedule_token(venue)
     key = (venue.pk, start, end, token)
-    with _lock:
-        found = _schedule_hours.get(key)
-        if found is not None:
-            _schedule_hours.move_to_end(key)
+    found = _schedule_hours.get(key)
     if found is None:
         found = _compute_schedule_hours(venue, start, end)
         if token is not None:
-            with _lock:
-                _schedule_hours[key] = found
-                while len(_schedule_hours) > SIZE:
-                    _schedule_hours.popitem(last=False)
+            _schedule_hours.put(key, found)
     return ScheduleHours({day: replace(h) for day, h in found.days.items()}, found.opens)
 
 
 def clear() -> None:
     """Forget every venue's schedule hours (tests that change a schedule without a new
     token)."""
-    with _lock:
-        _schedule_hours.clear()
+    _schedule_hours.clear()
 
 
 def venue_day_hours(*, venue: Venue, start: dt.date, end: dt.date) -> Days:

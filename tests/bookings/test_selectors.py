@@ -40,7 +40,7 @@ def test_a_bulk_write_that_announces_itself_is_seen(frozen, scenes, room, venue)
 
 
 def test_the_cache_keeps_at_most_its_size(frozen, scenes, room, monkeypatch):
-    monkeypatch.setattr(grid, "SIZE", 2)
+    monkeypatch.setattr(grid._grids, "size", 2)
     grid.clear()
     for offset in range(4):
         day = DAY + dt.timedelta(offset)
