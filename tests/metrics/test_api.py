@@ -199,3 +199,15 @@ def test_by_month_cuts_at_firsts_of_the_month(world, venue, operator_client):
     # 16 and 31 days of 12 h; in January the venue closes for the New Year break
     # (2027-01-01 to 01-03), leaving 6 of the 9 days.
     assert [p["open_room_hours"] for p in series] == [16 * 12.0, 31 * 12.0, 6 * 12.0]
+
+
+def test_the_answer_schema_has_every_figure_of_metrics_and_nothing_else():
+    """metrics.schemas mirrors metrics.selectors.Metrics field by field: a figure added to
+    one and not the other fails here rather than disappearing from the API."""
+    import dataclasses
+
+    from metrics.schemas import MetricsFields
+    from metrics.selectors import Metrics
+
+    figures = {f.name for f in dataclasses.fields(Metrics)} - {"start", "end"}
+    assert set(MetricsFields.model_fields) == figures
