@@ -91,7 +91,7 @@ class Writer:
                 local_date=spec.local_date,
                 people=spec.people,
                 purpose=spec.purpose,
-                code=_new_code(spec.venue.pk, spec.local_date, taken[day_key]),
+                code=_new_code(taken[day_key]),
                 price_fen=spec.price_fen,
                 ledger_key=spec.key,
                 **values,

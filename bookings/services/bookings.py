@@ -88,7 +88,7 @@ def _record_lapsed(found: list[tuple[int, str]], now: dt.datetime) -> list[Booki
     return no_shows
 
 
-def _new_code(venue_id: int | None = None, day: dt.date | None = None, taken=None) -> str:
+def _new_code(taken: set[str] | None = None) -> str:
     """Six digits the desk can type. Unique among the venue's bookings that day: the
     database's constraint (bookings_booking_code_per_day) refuses a repeat and
     ``_insert`` draws again, cheaper than reading the day's codes first. A caller writing
