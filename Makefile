@@ -13,7 +13,7 @@ MANAGE := $(PY) manage.py
 IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test run bench bench-data bench-bookings bench-durability bench-metrics bench-metrics-data fuzz messages compile-messages clean venv lint
+.PHONY: help demo test run bench bench-data bench-bookings bench-durability bench-metrics bench-metrics-data bench-calendars fuzz messages compile-messages clean venv lint
 
 help:
 	@echo "make demo      install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)/"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench-bookings  1,000 rooms, 1M bookings in var/bench, then bench/bookings.py (docs/scaling.md)"
 	@echo "make bench-durability  SIGKILL the server 20 times under booking load (needs bench-bookings' data)"
 	@echo "make bench-metrics   50 venues, 300k bookings, 1M check-ins in var/bench-metrics, then bench/metrics.py"
+	@echo "make bench-calendars  a venue feed with 5,000 events: full and 304 (not part of make test)"
 	@echo "make fuzz      schemathesis: 10,000+ generated API requests per caller (not part of make test)"
 	@echo "make messages  collect translatable strings into locale/en and compile them"
 	@echo "make clean     remove var/ (database, uploads, logs, static) and caches; keeps .venv"
@@ -112,6 +113,14 @@ bench-metrics-data: $(STAMP)
 
 bench-metrics: bench-metrics-data
 	$(METRICS_ENV) $(PY) bench/metrics.py
+
+# A venue feed with 5,000 events (issue #11's benchmark), in var/bench-calendars.
+CALENDARS_ENV := LINLI_VAR_DIR=$${LINLI_VAR_DIR:-$(CURDIR)/var/bench-calendars}
+
+bench-calendars: $(STAMP) compile-messages
+	$(CALENDARS_ENV) $(MANAGE) migrate --noinput --verbosity 0
+	$(CALENDARS_ENV) $(MANAGE) bench_calendar_data --events 5000 --unless-present
+	$(CALENDARS_ENV) $(PY) bench/calendars.py
 
 # The standing schemathesis test of make test, long: random seeds, 250 examples per operation.
 fuzz: $(STAMP)

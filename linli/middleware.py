@@ -1,6 +1,7 @@
 """Cross-cutting HTTP behaviour: language choice, CSP, and caching hints for htmx."""
 
 from django.conf import settings
+from django.middleware import gzip
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django_htmx.middleware import HtmxDetails
@@ -132,3 +133,22 @@ class PageErrorMiddleware:
         if isinstance(exception, DomainError) and not request.path.startswith(API_PREFIX):
             return domain_error_response(request, exception)
         return None
+
+
+class GZipMiddleware(gzip.GZipMiddleware):
+    """Django's gzip, except for responses marked ``deterministic_body``.
+
+    Django pads compressed responses with random bytes against BREACH, so the same page
+    compresses differently each time. A calendar feed must be byte-identical while nothing
+    changed, and it reflects nothing a visitor sends (no form, no CSRF token), which is
+    what BREACH needs: those are compressed without the padding."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self._unpadded = gzip.GZipMiddleware(get_response)
+        self._unpadded.max_random_bytes = 0
+
+    def process_response(self, request, response):
+        if getattr(response, "deterministic_body", False):
+            return self._unpadded.process_response(request, response)
+        return super().process_response(request, response)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "scenes",
     "bookings",
     "metrics",
+    "calendars",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -86,7 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Residents are on weak networks; pages and JSON shrink ~5x. Django (since 4.2) pads
     # compressed responses against BREACH. Static files come pre-compressed from whitenoise.
-    "django.middleware.gzip.GZipMiddleware",
+    "linli.middleware.GZipMiddleware",
     "linli.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

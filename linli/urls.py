@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("scenes.urls")),
     path("", include("bookings.urls")),
     path("", include("metrics.urls")),
+    path("", include("calendars.urls")),
 ]
 
 if settings.DEBUG:

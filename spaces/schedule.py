@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from spaces.models import OpeningException, OpeningHours, Room, Venue
 from spaces.models.venues import new_schedule_token
@@ -32,7 +33,9 @@ from spaces.models.venues import new_schedule_token
 def schedule_changed(venue_id: int | None) -> None:
     """Give the venue a new schedule token (its cached schedule is no longer read)."""
     if venue_id is not None:
-        Venue.objects.filter(pk=venue_id).update(schedule_token=new_schedule_token())
+        Venue.objects.filter(pk=venue_id).update(
+            schedule_token=new_schedule_token(), schedule_changed_at=timezone.now()
+        )
 
 
 @receiver(post_save, sender=OpeningHours)
@@ -49,3 +52,4 @@ def _row_changed(sender, instance, **kwargs) -> None:
 def _venue_saved(sender, instance, update_fields=None, **kwargs) -> None:
     if update_fields is None or "schedule_token" in update_fields:
         instance.schedule_token = new_schedule_token()
+        instance.schedule_changed_at = timezone.now()

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spaces.models.hours import HolidayPolicy
@@ -89,6 +90,9 @@ class Venue(models.Model):
     # process caches them. Random rather than a counter, so that a rolled-back change can
     # never leave its value to be reused by a later one.
     schedule_token = models.CharField(max_length=32, default=new_schedule_token, editable=False)
+    # When the token last changed: what a calendar feed's Last-Modified reads, since a room
+    # renamed or hours changed alter the feed without touching any event or booking row.
+    schedule_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("场馆")
