@@ -146,6 +146,9 @@ def _act(request: HttpRequest) -> HttpResponse:
     name = group.name if group else _("我的预约和活动")
     fields = {"action": action, **({"group": group.pk} if group else {})}
     here = reverse("calendars:mine") + f"#feed-{_key(group)}"
+    # A query of its own: the page that asks is /calendars/ too, and a link differing only
+    # by its #fragment would not load the page again.
+    back = reverse("calendars:mine") + f"?feed={_key(group)}#feed-{_key(group)}"
     if action == "issue":
         if exists and not confirmed(request):
             return _confirm(
@@ -156,7 +159,7 @@ def _act(request: HttpRequest) -> HttpResponse:
                     detail=_("旧链接会立即失效，已经订阅的日历要用新链接重新订阅。"),
                     label=_("生成新链接"),
                     fields=fields,
-                    cancel_url=here,
+                    cancel_url=back,
                 ),
             )
         plain = services.feed_token_issue(user=request.user, group=group)
@@ -175,7 +178,7 @@ def _act(request: HttpRequest) -> HttpResponse:
                     detail=_("链接会立即失效，日历里的这些日程将不再更新。以后可以再生成新链接。"),
                     label=_("关闭订阅"),
                     fields=fields,
-                    cancel_url=here,
+                    cancel_url=back,
                 ),
             )
         services.feed_token_revoke(user=request.user, group=group)

@@ -95,9 +95,8 @@ def group_feed(request: HttpRequest, token: str) -> HttpResponse:
 def booking_file(request: HttpRequest, public_id: str) -> HttpResponse:
     """One booking to add to a calendar: its resident only (an operator of the venue,
     who may open the booking's page, gets 404 here like anyone else)."""
-    gate = resident_gate(request)
-    if gate is not None:
-        return gate
+    if not request.user.is_authenticated:
+        return resident_gate(request)  # to sign-in and back, whatever the id
     booking = _or_404(lambda: booking_get(user=request.user, public_id=public_id))
     if booking.resident_id != request.user.pk:
         raise Http404

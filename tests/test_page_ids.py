@@ -14,6 +14,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bookings.models import Booking, BookingSeries
+from calendars.services import feed_token_issue
 from scenes.models import Event, EventSeries, Group, GroupInvitation, GroupMembership
 from scenes.services.group_invitations import group_invite, invite_phone_hash
 from tests.factories import (
@@ -198,8 +199,72 @@ def _booking_in(room):
     return make_booking(room, dt.datetime(2030, 10, 14, 10, tzinfo=SH))
 
 
+def _leader(w):
+    return w.group.memberships.get(role=GroupMembership.Role.LEADER).user
+
+
+def _rotated(user, group=None) -> str:
+    """A token that was live until its feed's URL was renewed."""
+    old = feed_token_issue(user=user, group=group)
+    feed_token_issue(user=user, group=group)
+    return old
+
+
+NO_TOKEN = "A" * 43  # well formed, never issued
+
+
 # url name -> who asks, the kwargs of a good URL, of a missing id and of a foreign one.
 CASES = {
+    # Calendar feeds are read without a session; a feed that is not there, not published
+    # or behind a renewed token is the plain 404.
+    "calendars:venue-feed": {
+        "client": "anonymous",
+        "ok": lambda w: {"venue_id": w.venue.pk},
+        "missing": lambda w: {"venue_id": MISSING},
+        "foreign": lambda w: ({"venue_id": w.hidden_venue.pk}, 404),
+    },
+    "calendars:venue": {
+        "client": "anonymous",
+        "ok": lambda w: {"venue_id": w.venue.pk},
+        "missing": lambda w: {"venue_id": MISSING},
+        "foreign": lambda w: ({"venue_id": w.hidden_venue.pk}, 404),
+    },
+    "calendars:room-feed": {
+        "client": "anonymous",
+        "ok": lambda w: {"room_id": w.room.pk},
+        "missing": lambda w: {"room_id": MISSING},
+        "foreign": lambda w: ({"room_id": w.hidden_room.pk}, 404),
+    },
+    "calendars:room": {
+        "client": "anonymous",
+        "ok": lambda w: {"room_id": w.room.pk},
+        "missing": lambda w: {"room_id": MISSING},
+        "foreign": lambda w: ({"room_id": w.hidden_room.pk}, 404),
+    },
+    "calendars:event-file": {
+        "client": "anonymous",
+        "ok": lambda w: {"event_id": w.event.pk},
+        "missing": lambda w: {"event_id": MISSING},
+        "foreign": lambda w: ({"event_id": w.hidden_event.pk}, 404),
+    },
+    "calendars:booking-file": {
+        # Its resident only: another resident's booking, or the venue's operator, 404.
+        **_own_booking(),
+        "foreign": lambda w: ({"public_id": w.booking.public_id}, 404, "operator"),
+    },
+    "calendars:personal-feed": {
+        "client": "anonymous",
+        "ok": lambda w: {"token": feed_token_issue(user=w.booking.resident)},
+        "missing": lambda w: {"token": NO_TOKEN},
+        "foreign": lambda w: ({"token": _rotated(w.booking.resident)}, 404),
+    },
+    "calendars:group-feed": {
+        "client": "anonymous",
+        "ok": lambda w: {"token": feed_token_issue(user=_leader(w), group=w.group)},
+        "missing": lambda w: {"token": NO_TOKEN},
+        # A personal token does not open a group's feed, nor a renewed one.
+        "foreign": lambda w: ({"token": feed_token_issue(user=_leader(w))}, 404),
+    },
     "bookings:book": {
         "client": "anonymous",
         "ok": lambda w: {"venue_id": w.venue.pk},
@@ -428,11 +493,13 @@ def test_it_handles_foreign_id(world, name):
 @override_settings(DEBUG=False)
 def test_it_handles_malformed_id(world, name):
     case = CASES[name]
-    good = reverse(name, kwargs=case["ok"](world))
+    ok = case["ok"](world)  # once: a feed token's case issues a new token each call
+    good = reverse(name, kwargs=ok)
     client = world.clients[case["client"]]
-    for key, value in case["ok"](world).items():
+    for key, value in ok.items():
         for bad in MALFORMED:
-            url = good.replace(f"/{value}/", f"/{bad}/", 1)
+            end = "/" if f"/{value}/" in good else ".ics"  # calendars' feeds end in .ics
+            url = good.replace(f"/{value}{end}", f"/{bad}{end}", 1)
             assert url != good, key
             response = getattr(client, case.get("method", "get"))(url)
             _assert_error_page(response, 404)

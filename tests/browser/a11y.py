@@ -83,6 +83,9 @@ PAGES: list[AuditPage] = [
     AuditPage("bookings:desk_booking", "operator", "/desk/bookings/{desk_booking}/"),
     AuditPage("bookings:venue_checkin", "resident", "/venues/{venue}/checkin/"),
     AuditPage("bookings:ledger", "operator", "/operate/venues/{venue}/ledger/"),
+    AuditPage("calendars:mine", "resident", "/calendars/"),
+    AuditPage("calendars:venue", "anonymous", "/calendars/venues/{venue}/"),
+    AuditPage("calendars:room", "operator", "/calendars/rooms/{room}/"),
     AuditPage("error", "anonymous", "/venues/999999999/", "error page (404)"),
 ]
 
@@ -105,6 +108,12 @@ EXCLUDED: dict[str, str] = {
     "bookings:booking_cancel": "POST only; answers with the booking page and its question",
     "bookings:booking_rate": "POST only; answers with the booking page",
     "bookings:ledger-template": "a CSV download (the ledger template)",
+    "calendars:venue-feed": "an iCalendar feed (text/calendar), read by calendar apps",
+    "calendars:room-feed": "an iCalendar feed (text/calendar), read by calendar apps",
+    "calendars:personal-feed": "an iCalendar feed (text/calendar), read by calendar apps",
+    "calendars:group-feed": "an iCalendar feed (text/calendar), read by calendar apps",
+    "calendars:booking-file": "an .ics download of one booking",
+    "calendars:event-file": "an .ics download of one event",
 }
 
 
