@@ -61,6 +61,11 @@ def geo(venue: Venue) -> tuple[float, float] | None:
     return (venue.latitude, venue.longitude)
 
 
+def at_place(venue: Venue, room_name: str | None = None) -> dict:
+    """An entry's zone, LOCATION and GEO (WGS-84, as the venue stores it)."""
+    return {"zone": venue.zone, "location": place(venue, room_name), "geo": geo(venue)}
+
+
 def _cancelled(summary: str) -> str:
     # Google Calendar shows a cancelled entry of a subscribed feed like any other: the
     # word in the title is what tells an elderly reader not to go.
@@ -86,16 +91,14 @@ def event_entry(
         uid=uid("event", event.id),
         start=event.starts_at,
         end=event.ends_at,
-        zone=venue.zone,
         summary=_cancelled(event.title) if cancelled else event.title,
         modified=modified,
         sequence=sequence,
         status="CANCELLED" if cancelled else "CONFIRMED",
         description=description,
-        location=place(venue, room_name),
-        geo=geo(venue),
         url=url,
         categories=_("活动"),
+        **at_place(venue, room_name),
     )
 
 
@@ -122,16 +125,14 @@ def registration_entry(
         uid=uid("registration", event.id),
         start=event.starts_at,
         end=event.ends_at,
-        zone=venue.zone,
         summary=summary,
         modified=modified,
         sequence=sequence,
         status=status,
         description=event.description,
-        location=place(venue, room_name),
-        geo=geo(venue),
         url=url,
         categories=_("活动"),
+        **at_place(venue, room_name),
     )
 
 
@@ -198,16 +199,14 @@ def booking_entry(
         uid=booking_uid(booking),
         start=booking.starts_at,
         end=booking.ends_at,
-        zone=venue.zone,
         summary=summary,
         modified=modified,
         sequence=sequence,
         status=ical_status,
         description="\n".join(lines),
-        location=place(venue, room.name),
-        geo=geo(venue),
         url=url,
         categories=_("预约"),
+        **at_place(venue, room.name),
     )
 
 
@@ -224,14 +223,12 @@ def busy_entry(booking: Booking, *, venue: Venue, room: Room, now: dt.datetime) 
         uid=booking_uid(booking, kind="busy"),
         start=booking.starts_at,
         end=booking.ends_at,
-        zone=venue.zone,
         summary=summary,
         modified=modified,
         sequence=sequence,
         status=ical_status,
-        location=place(venue, room.name),
-        geo=geo(venue),
         categories=_("预约"),
+        **at_place(venue, room.name),
     )
 
 
@@ -252,14 +249,12 @@ def scene_entries(
                 uid=uid("scene", f"{scene.pk}-{start.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"),
                 start=start,
                 end=end,
-                zone=venue.zone,
                 summary=f"{scene.name}（{scene.get_kind_display()}）",
                 modified=modified,
                 sequence=max(sequence, 0),
                 description=scene.description,
-                location=place(venue),
-                geo=geo(venue),
                 url=url,
+                **at_place(venue),
                 transparent=True,
                 categories=scene.get_kind_display(),
             )

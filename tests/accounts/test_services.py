@@ -566,6 +566,7 @@ def test_the_export_collects_every_registered_section(now, holds_bookings, sms_c
         "bookings",
         "check_ins",
         "ratings",
+        "calendar_feeds",
     ]
     account = data["sections"]["account"]
     assert (account["phone"], account["display_name"]) == (PHONE, "张阿姨")
