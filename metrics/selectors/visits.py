@@ -117,29 +117,46 @@ class VisitBasis:
         counts: bool = True,
         returns: bool = True,
         cohorts: bool = True,
+        same_days: VisitBasis | None = None,
     ) -> VisitBasis:
+        """``same_days``: a basis of the same venues and the same whole period (other
+        pieces), loaded with every figure, whose figures by local date (visits, headcount, returns by first day:
+        the same whatever the pieces) are taken instead of read again."""
         ids = _ids(venues)
         start, end = pieces[0][0], pieces[-1][1]
         last = end - dt.timedelta(days=RETURN_DAYS + 1)
-        empty = not ids or end <= start
-        return cls(
-            pieces=pieces,
-            visits=sql.visits_by_day(ids, start, end) if counts and not empty else {},
-            headcount=sql.headcount_by_day(ids, start, end) if counts and not empty else {},
-            visitors=(
-                sql.visitors_by_piece(ids, pieces)
-                if counts and not empty
-                else [(0, 0)] * len(pieces)
-            ),
-            returns=(
-                sql.returns_by_first_day(ids, start, last, end)
-                if returns and not empty and last >= start
-                else {}
-            ),
-            cohort_counts=(
-                sql.cohort_counts(ids, pieces) if cohorts and not empty else [{} for _ in pieces]
-            ),
-        )
+        if not ids or end <= start:
+            return cls(pieces, {}, {}, [(0, 0)] * len(pieces), {}, [{} for _ in pieces])
+        by_day = same_days is not None and same_days.span == (start, end)
+        if len(pieces) == 1 and len(sql.month_bounds(start, end)) - 1 <= sql.MASK_MONTHS:
+            # One period: visitors, returns and cohorts in one read (visit_sql.period_figures).
+            visitors, returns_by_day, cohort_counts = (
+                sql.period_figures(ids, start, end)
+                if counts or returns or cohorts
+                else ((0, 0), {}, {})
+            )
+            visitors_list, cohort_list = [visitors], [cohort_counts]
+        else:
+            visitors_list = sql.visitors_by_piece(ids, pieces) if counts else [(0, 0)] * len(pieces)
+            cohort_list = sql.cohort_counts(ids, pieces) if cohorts else [{} for _ in pieces]
+            if by_day:
+                returns_by_day = same_days.returns
+            elif returns and last >= start:
+                returns_by_day = sql.returns_by_first_day(ids, start, last, end)
+            else:
+                returns_by_day = {}
+        if by_day:
+            visits, headcount = same_days.visits, same_days.headcount
+        elif counts:
+            visits = sql.visits_by_day(ids, start, end)
+            headcount = sql.headcount_by_day(ids, start, end)
+        else:
+            visits, headcount = {}, {}
+        return cls(pieces, visits, headcount, visitors_list, returns_by_day, cohort_list)
+
+    @property
+    def span(self) -> tuple[dt.date, dt.date]:
+        return self.pieces[0][0], self.pieces[-1][1]
 
     def counts(self, i: int) -> dict[str, int]:
         s, e = self.pieces[i]
