@@ -43,7 +43,9 @@ class Metrics:
     predictability: float | None
 
 
-def _build(venues: list[Venue], basis: v.VisitBasis, i: int, hours: DayHours) -> Metrics:
+def _build(
+    venues: list[Venue], basis: v.VisitBasis, i: int, hours: DayHours, show_rate: float | None
+) -> Metrics:
     rate = v.rate
     start, end = basis.pieces[i]
     counts = basis.counts(i)
@@ -59,7 +61,7 @@ def _build(venues: list[Venue], basis: v.VisitBasis, i: int, hours: DayHours) ->
         ),
         off_work_hours_share=rate(hours.off_work, hours.open),
         utilisation=rate(hours.booked, hours.bookable),
-        show_rate=v.show_rate(venues=venues, start=start, end=end),
+        show_rate=show_rate,
         visits=counts["visits"],
         walk_in_headcount=counts["walk_in_headcount"],
         unique_visitors=counts["unique_visitors"],
@@ -117,5 +119,8 @@ def _pieces(
     if not pieces:
         return [], None
     basis = v.VisitBasis.load(venues=venues, pieces=pieces, same_days=same_days)
-    metrics = [_build(venues, basis, i, total(days, s, e)) for i, (s, e) in enumerate(pieces)]
+    shows = v.show_rates(venues=venues, pieces=pieces)
+    metrics = [
+        _build(venues, basis, i, total(days, s, e), shows[i]) for i, (s, e) in enumerate(pieces)
+    ]
     return metrics, basis
