@@ -43,7 +43,9 @@ class Metrics:
     predictability: float | None
 
 
-def _build(venues: list[Venue], basis: v.VisitBasis, i: int, hours: DayHours) -> Metrics:
+def _build(
+    venues: list[Venue], basis: v.VisitBasis, i: int, hours: DayHours, show_rate: float | None
+) -> Metrics:
     rate = v.rate
     start, end = basis.pieces[i]
     counts = basis.counts(i)
@@ -59,7 +61,7 @@ def _build(venues: list[Venue], basis: v.VisitBasis, i: int, hours: DayHours) ->
         ),
         off_work_hours_share=rate(hours.off_work, hours.open),
         utilisation=rate(hours.booked, hours.bookable),
-        show_rate=v.show_rate(venues=venues, start=start, end=end),
+        show_rate=show_rate,
         visits=counts["visits"],
         walk_in_headcount=counts["walk_in_headcount"],
         unique_visitors=counts["unique_visitors"],
@@ -80,7 +82,8 @@ def predictability(hours: DayHours) -> float | None:
 def metrics_for(*, venues: Iterable[Venue], start: dt.date, end: dt.date) -> Metrics:
     """Every metric for ``venues`` over the local dates [start, end)."""
     venues = list(venues)
-    return _pieces(venues, [(start, end)], hours_by_day(venues=venues, start=start, end=end))[0]
+    days = hours_by_day(venues=venues, start=start, end=end)
+    return _pieces(venues, [(start, end)], days)[0][0]
 
 
 def metrics_series(
@@ -99,15 +102,25 @@ def metrics_with_series(
     once for both and the visit figures of every piece read at once (visits.VisitBasis)."""
     venues = list(venues)
     days = hours_by_day(venues=venues, start=start, end=end)
-    return _pieces(venues, [(start, end)], days)[0], _pieces(venues, split(start, end, by), days)
+    whole, basis = _pieces(venues, [(start, end)], days)
+    series, _ = _pieces(venues, split(start, end, by), days, same_days=basis)
+    return whole[0], series
 
 
 def _pieces(
-    venues: list[Venue], pieces: list[tuple[dt.date, dt.date]], days: Days
-) -> list[Metrics]:
+    venues: list[Venue],
+    pieces: list[tuple[dt.date, dt.date]],
+    days: Days,
+    same_days: v.VisitBasis | None = None,
+) -> tuple[list[Metrics], v.VisitBasis | None]:
     """Each piece's figures from room-hours by day and one read of the visits for all
-    the pieces (visits.VisitBasis)."""
+    the pieces (visits.VisitBasis; what goes by local date taken from ``same_days``, a
+    basis of the same period, when given)."""
     if not pieces:
-        return []
-    basis = v.VisitBasis.load(venues=venues, pieces=pieces)
-    return [_build(venues, basis, i, total(days, s, e)) for i, (s, e) in enumerate(pieces)]
+        return [], None
+    basis = v.VisitBasis.load(venues=venues, pieces=pieces, same_days=same_days)
+    shows = v.show_rates(venues=venues, pieces=pieces)
+    metrics = [
+        _build(venues, basis, i, total(days, s, e), shows[i]) for i, (s, e) in enumerate(pieces)
+    ]
+    return metrics, basis

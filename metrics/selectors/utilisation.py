@@ -1,11 +1,15 @@
 """Booked room-hours inside open hours (metric 4's numerator), summed in the database.
 
-Bookings are aggregated per (room, local date): their summed length, first start and last
-end. A room-day whose bookings all lie inside one open interval of that room and within
-its own date (nearly all of them) adds its sum as it is. Only the others are clipped
-exactly: spans reaching outside the open hours (history imported under other hours, time
-closed since) or past midnight, and room-days where bookings overlap (a no-show's time
-taken by someone else: booked time is counted once).
+Bookings are aggregated per local date of the venue first: their summed length, first
+start and last end. A day whose bookings all lie inside one interval of the time every
+room of the venue is open, within the date, with no overlap (nearly all days: rooms
+mostly share their hours) adds its sum as it is. The other days are aggregated per
+(room, local date) and a room-day whose bookings lie inside one open interval of that
+room and within its date adds its sum. Only the rest are clipped exactly: spans reaching
+outside the open hours (history imported under other hours, time closed since) or past
+midnight, and room-days where bookings overlap (a no-show's time taken by someone else:
+booked time is counted once). A venue's room-days are ~4,000 a year against its ~365
+days: reading days first keeps the rows Python sees to a few hundred.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import bisect
 import datetime as dt
 from collections import defaultdict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Max, Min, Sum, Window
 from django.db.models.expressions import RowRange
@@ -59,6 +64,32 @@ def _overlapping(bookings) -> set[Key]:
     return keys
 
 
+def _fetch(bookings, *, by_room: bool) -> list[tuple]:
+    """Per local date, or per (room, local date) with ``by_room``: the day number, the
+    summed length in seconds, the first start and the last end in epoch seconds."""
+    # Instants as epoch seconds and dates as day numbers (sql.py), fetched by the cursor
+    # without Django's per-value converters: thousands of rows a venue-year, and
+    # converting them cost more than the query.
+    keys = ["room_id", "day"] if by_room else ["day"]
+    query = (
+        bookings.annotate(day=DayNumber("local_date"))
+        .values(*keys)
+        .annotate(
+            length=Sum(Seconds("ends_at", "starts_at")),
+            first=EpochSeconds(Min("starts_at")),
+            last=EpochSeconds(Max("ends_at")),
+        )
+        .values_list(*keys, "length", "first", "last")
+    )
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def booked_by_day(
     *, venue: Venue, start: dt.date, end: dt.date, opens: dict[int, list[Pair]]
 ) -> dict[dt.date, float]:
@@ -66,37 +97,43 @@ def booked_by_day(
     within the period), per local date where it falls."""
     zone = venue.zone
     lo, hi = bounds(start, end, zone)
+    # A booking in a room without open time (not in ``opens``) adds nothing either way.
     bookings = Booking.objects.filter(
-        were_confirmed_q(), venue=venue, starts_at__lt=hi, ends_at__gt=lo
+        were_confirmed_q(), venue=venue, room_id__in=list(opens), starts_at__lt=hi, ends_at__gt=lo
     ).order_by()
-    # Instants as epoch seconds and dates as day numbers (sql.py), fetched by the cursor
-    # without Django's per-value converters: thousands of rows a venue-year, and
-    # converting them cost more than the query.
-    query = (
-        bookings.annotate(day=DayNumber("local_date"))
-        .values("room_id", "day")
-        .annotate(
-            length=Sum(Seconds("ends_at", "starts_at")),
-            first=EpochSeconds(Min("starts_at")),
-            last=EpochSeconds(Max("ends_at")),
-        )
-        .values_list("room_id", "day", "length", "first", "last")
-    )
-    sql, params = query.query.sql_with_params()
-    with connections[query.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        room_days = cursor.fetchall()
     result: dict[dt.date, float] = defaultdict(float)
-    exact: set[Key] = set()
-    overlapping = _overlapping(bookings) if room_days else set()
+    whole_days = _fetch(bookings, by_room=False)
+    overlapping = _overlapping(bookings) if whole_days else set()
     midnights: dict[int, int] = {}
-    epoch_opens: dict[int, list[tuple[int, int]]] = {}  # by id(): rooms share their lists
 
     def midnight(number: int) -> int:
         if number not in midnights:
             midnights[number] = _epoch(local_midnight_utc(EPOCH + dt.timedelta(number), zone))
         return midnights[number]
 
+    # Inside one interval of the time all rooms are open is inside the open time of each.
+    common: list[Pair] | None = None
+    for pairs in {id(pairs): pairs for pairs in opens.values()}.values():
+        common = pairs if common is None else intersect(common, pairs)
+    epoch_common = [(_epoch(s), _epoch(e)) for s, e in common or []]
+    overlapping_days = {day for _, day in overlapping}
+    other_days = []
+    for number, length, first, last in whole_days:
+        day = EPOCH + dt.timedelta(number)
+        if (
+            day not in overlapping_days
+            and last <= midnight(number + 1)
+            and first >= midnight(number)
+            and _inside_one(first, last, epoch_common)
+        ):
+            result[day] += float(length)  # PostgreSQL's SUM of integers is numeric
+        else:
+            other_days.append(day)
+    room_days = (
+        _fetch(bookings.filter(local_date__in=other_days), by_room=True) if other_days else []
+    )
+    exact: set[Key] = set()
+    epoch_opens: dict[int, list[tuple[int, int]]] = {}  # by id(): rooms share their lists
     for room_id, number, length, first, last in room_days:
         day = EPOCH + dt.timedelta(number)
         key = (room_id, day)

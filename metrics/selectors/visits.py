@@ -11,15 +11,20 @@ of each row), so a set of venues in several zones still compares like with like.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
+    IntegerField,
     OuterRef,
     Q,
+    Value,
+    When,
 )
 
 from bookings.models import Booking, CheckIn, Rating
@@ -27,7 +32,7 @@ from bookings.states import were_confirmed_q
 from spaces.models import Venue
 
 from . import visit_sql as sql
-from .periods import instants_in_period_q, month_index, month_of
+from .periods import bounds, instants_in_period_q, month_index, month_of
 from .visit_sql import RETURN_DAYS
 
 
@@ -60,15 +65,44 @@ def _in_period(start: dt.date, end: dt.date) -> Q:
 
 def show_rate(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> float | None:
     """Of bookings that were confirmed and end in the period, the share with a check-in."""
-    counts = (
-        Booking.objects.filter(were_confirmed_q())
-        .filter(instants_in_period_q("ends_at", venues, start, end))
-        .aggregate(
-            confirmed=Count("pk"),
-            shown=Count("pk", filter=Exists(CheckIn.objects.filter(booking=OuterRef("pk")))),
+    return show_rates(venues=venues, pieces=[(start, end)])[0]
+
+
+def show_rates(
+    *, venues: Sequence[Venue], pieces: Sequence[tuple[dt.date, dt.date]]
+) -> list[float | None]:
+    """``show_rate`` of each of consecutive ``pieces``, counted in one query per time zone
+    of the venues (each booking bucketed by the piece its end falls in) instead of one
+    per piece: bookings have no index on their end, and each query read them all."""
+    counts = [[0, 0] for _ in pieces]
+    if not pieces:
+        return []
+    by_zone: dict[str, list[Venue]] = defaultdict(list)
+    for venue in venues:
+        by_zone[venue.time_zone].append(venue)
+    for zone_venues in by_zone.values():
+        zone = zone_venues[0].zone
+        cuts = [bounds(s, e, zone) for s, e in pieces]
+        piece = Case(
+            *(When(ends_at__lt=hi, then=Value(i)) for i, (_lo, hi) in enumerate(cuts)),
+            output_field=IntegerField(),
         )
-    )
-    return rate(counts["shown"], counts["confirmed"])
+        rows = (
+            Booking.objects.filter(were_confirmed_q())
+            .filter(instants_in_period_q("ends_at", zone_venues, pieces[0][0], pieces[-1][1]))
+            .order_by()
+            .annotate(piece=piece)
+            .values("piece")
+            .annotate(
+                confirmed=Count("pk"),
+                shown=Count("pk", filter=Exists(CheckIn.objects.filter(booking=OuterRef("pk")))),
+            )
+            .values_list("piece", "confirmed", "shown")
+        )
+        for i, confirmed, shown in rows:
+            counts[i][0] += confirmed
+            counts[i][1] += shown
+    return [rate(shown, confirmed) for confirmed, shown in counts]
 
 
 def visit_counts(*, venues: Sequence[Venue], start: dt.date, end: dt.date) -> dict[str, int]:
@@ -117,29 +151,46 @@ class VisitBasis:
         counts: bool = True,
         returns: bool = True,
         cohorts: bool = True,
+        same_days: VisitBasis | None = None,
     ) -> VisitBasis:
+        """``same_days``: a basis of the same venues and the same whole period (other
+        pieces), loaded with every figure, whose figures by local date (visits, headcount, returns by first day:
+        the same whatever the pieces) are taken instead of read again."""
         ids = _ids(venues)
         start, end = pieces[0][0], pieces[-1][1]
         last = end - dt.timedelta(days=RETURN_DAYS + 1)
-        empty = not ids or end <= start
-        return cls(
-            pieces=pieces,
-            visits=sql.visits_by_day(ids, start, end) if counts and not empty else {},
-            headcount=sql.headcount_by_day(ids, start, end) if counts and not empty else {},
-            visitors=(
-                sql.visitors_by_piece(ids, pieces)
-                if counts and not empty
-                else [(0, 0)] * len(pieces)
-            ),
-            returns=(
-                sql.returns_by_first_day(ids, start, last, end)
-                if returns and not empty and last >= start
-                else {}
-            ),
-            cohort_counts=(
-                sql.cohort_counts(ids, pieces) if cohorts and not empty else [{} for _ in pieces]
-            ),
-        )
+        if not ids or end <= start:
+            return cls(pieces, {}, {}, [(0, 0)] * len(pieces), {}, [{} for _ in pieces])
+        by_day = same_days is not None and same_days.span == (start, end)
+        if len(pieces) == 1 and len(sql.month_bounds(start, end)) - 1 <= sql.MASK_MONTHS:
+            # One period: visitors, returns and cohorts in one read (visit_sql.period_figures).
+            visitors, returns_by_day, cohort_counts = (
+                sql.period_figures(ids, start, end)
+                if counts or returns or cohorts
+                else ((0, 0), {}, {})
+            )
+            visitors_list, cohort_list = [visitors], [cohort_counts]
+        else:
+            visitors_list = sql.visitors_by_piece(ids, pieces) if counts else [(0, 0)] * len(pieces)
+            cohort_list = sql.cohort_counts(ids, pieces) if cohorts else [{} for _ in pieces]
+            if by_day:
+                returns_by_day = same_days.returns
+            elif returns and last >= start:
+                returns_by_day = sql.returns_by_first_day(ids, start, last, end)
+            else:
+                returns_by_day = {}
+        if by_day:
+            visits, headcount = same_days.visits, same_days.headcount
+        elif counts:
+            visits = sql.visits_by_day(ids, start, end)
+            headcount = sql.headcount_by_day(ids, start, end)
+        else:
+            visits, headcount = {}, {}
+        return cls(pieces, visits, headcount, visitors_list, returns_by_day, cohort_list)
+
+    @property
+    def span(self) -> tuple[dt.date, dt.date]:
+        return self.pieces[0][0], self.pieces[-1][1]
 
     def counts(self, i: int) -> dict[str, int]:
         s, e = self.pieces[i]
