@@ -73,7 +73,7 @@ def _visible_venue(venue_id: int, user):
 
 
 def _visible_room(room_id: int, user):
-    room = space_selectors.room_get(room_id=room_id)
+    room = space_selectors.room_with_venue(room_id=room_id)
     if not room.venue.is_published and not venue_can_operate(user=user, venue=room.venue):
         raise NotFound(_("找不到该功能室。"), code="room_not_found")
     return room
@@ -136,8 +136,8 @@ def room_availability(
             "time_zone": venue.time_zone,
             "from": start,
             "to": end,
-            "slots": [presenters.slot_payload(s) for s in slots[room.pk]],
-        }
+        },
+        slots=presenters.slots_json(slots[room.pk]),
     )
 
 
