@@ -77,3 +77,18 @@ class Columns:
                 value = convert(value, col, connection)
             values[i] = value
         return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
+
+
+def converter(model: type[models.Model], name: str):
+    """A function turning one value of ``model``'s field ``name``, as the database hands it
+    back, into what the ORM would give (for hand-written reads of single columns)."""
+    field = model._meta.get_field(name)
+    col = field.get_col(model._meta.db_table)
+    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+    def convert(value):
+        for f in converters:
+            value = f(value, col, connection)
+        return value
+
+    return convert
