@@ -42,7 +42,6 @@ from scenes.models import Group
 from spaces import selectors as space_selectors
 from spaces.calendar import MAX_DATE, MIN_DATE
 from spaces.hours.compute import date_out_of_range
-from spaces.models import Room
 from spaces.permissions import venue_can_operate
 
 router = Router(tags=["bookings"])
@@ -188,8 +187,8 @@ def _group(group_id: int | None) -> Group | None:
 def _room_for_booking(room_id: int, user):
     # Only what decides the 404: booking_create reads the room again under the venue lock.
     try:
-        room = Room.objects.select_related("venue").only("venue__is_published").get(pk=room_id)
-    except Room.DoesNotExist:
+        room = space_selectors.room_with_venue(room_id=room_id)
+    except NotFound:
         room = None
     if room is None or not (
         room.venue.is_published or venue_can_operate(user=user, venue=room.venue)
