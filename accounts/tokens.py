@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
-from linli.rows import Columns, one, quote
+from linli.rows import Columns, one, quote, statement
 
 TOKEN_PREFIX = "ll_"
 PREFIX_LENGTH = 10
@@ -39,12 +39,19 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 _TOKEN, _USER = Columns(ApiToken, "t"), Columns(User, "u")
 
 
+@statement
 def _token_sql() -> str:
     return (
         f"SELECT {_TOKEN.sql()}, {_USER.sql()} FROM {_TOKEN.table()}"
         f" INNER JOIN {_USER.table()} ON {_USER.col('id')} = {_TOKEN.col('user')}"
         f" WHERE {_TOKEN.col('token_hash')} = %s"
     )
+
+
+@statement
+def _used_sql() -> str:
+    table = quote(ApiToken._meta.db_table)
+    return f"UPDATE {table} SET {quote('last_used_at')} = %s WHERE {quote('id')} = %s"
 
 
 def api_token_authenticate(*, plain: str) -> User | None:
@@ -65,11 +72,7 @@ def api_token_authenticate(*, plain: str) -> User | None:
     # Avoid a write per request; minute resolution is plenty for "last used".
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         with connection.cursor() as cursor:  # by hand too, for the same reason
-            cursor.execute(
-                f"UPDATE {quote(ApiToken._meta.db_table)} SET {quote('last_used_at')} = %s"
-                f" WHERE {quote('id')} = %s",
-                [connection.ops.adapt_datetimefield_value(now), token.pk],
-            )
+            cursor.execute(_used_sql(), [connection.ops.adapt_datetimefield_value(now), token.pk])
     return token.user
 
 

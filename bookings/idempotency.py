@@ -48,7 +48,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import IdempotentRequest
 from linli.errors import DomainError
-from linli.rows import quote
+from linli.rows import quote, statement
 
 KEY_MAX = 200
 HEADER = "Idempotency-Key"
@@ -91,16 +91,20 @@ def _stored(user, key: str) -> IdempotentRequest | None:
     return IdempotentRequest.objects.filter(user=user, key=key).first()
 
 
+@statement
+def _answer_sql() -> str:
+    return (
+        f"UPDATE {quote(IdempotentRequest._meta.db_table)} SET {quote('status')} = %s,"
+        f" {quote('body')} = %s WHERE {quote('id')} = %s"
+    )
+
+
 def _answer(pk: int, status: int, body: Any) -> None:
     """Fill in the answer: ``save(update_fields=...)`` by hand, since every booking does it
     and compiling the UPDATE cost several times running it (linli.rows)."""
     field = IdempotentRequest._meta.get_field("body")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(IdempotentRequest._meta.db_table)} SET {quote('status')} = %s,"
-            f" {quote('body')} = %s WHERE {quote('id')} = %s",
-            [status, field.get_db_prep_save(body, connection), pk],
-        )
+        cursor.execute(_answer_sql(), [status, field.get_db_prep_save(body, connection), pk])
 
 
 def idempotent(

@@ -16,7 +16,7 @@ tests/test_rows.py checks instances against the ORM's for every model used this 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connection, models
 
@@ -30,6 +30,21 @@ def one(sql: str, params: Sequence) -> tuple | None:
 
 def quote(name: str) -> str:
     return connection.ops.quote_name(name)
+
+
+def statement(build: Callable[[], str]) -> Callable[[], str]:
+    """``build()``'s SQL text, written once per database backend and then reused: quoting
+    each name through the connection on every call cost as much as running the query."""
+    texts: dict[str, str] = {}
+
+    def text() -> str:
+        vendor = connection.vendor
+        found = texts.get(vendor)
+        if found is None:
+            found = texts[vendor] = build()
+        return found
+
+    return text
 
 
 class Columns:
@@ -79,14 +94,17 @@ class Columns:
         return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
 
 
-def converter(model: type[models.Model], name: str):
+def converter(model: type[models.Model], name: str) -> Callable:
     """A function turning one value of ``model``'s field ``name``, as the database hands it
     back, into what the ORM would give (for hand-written reads of single columns)."""
-    field = model._meta.get_field(name)
-    col = field.get_col(model._meta.db_table)
-    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+    col = model._meta.get_field(name).get_col(model._meta.db_table)
+    found: dict[str, list] = {}
 
     def convert(value):
+        converters = found.get(connection.vendor)
+        if converters is None:
+            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            found[connection.vendor] = converters
         for f in converters:
             value = f(value, col, connection)
         return value

@@ -19,16 +19,23 @@ from django.db import connection
 
 from bookings import rules
 from bookings.models import HOLDING, Booking, Status, Visitor
-from linli.rows import Columns, converter, one, quote
+from linli.rows import Columns, converter, one, quote, statement
 from scenes.models import Event
 from spaces.models import Room
 
 _ROOM = Columns(Room, "r")
+_closes = converter(Booking, "checkin_closes_at")
+_key = converter(Visitor, "key")
+
+
+@statement
+def _room_sql() -> str:
+    return f"SELECT {_ROOM.sql()} FROM {_ROOM.table()} WHERE {_ROOM.col('id')} = %s"
 
 
 def room_row(room_id: int) -> Room:
     """The room as it is now (Room.DoesNotExist when it is gone)."""
-    row = one(f"SELECT {_ROOM.sql()} FROM {_ROOM.table()} WHERE {_ROOM.col('id')} = %s", [room_id])
+    row = one(_room_sql(), [room_id])
     if row is None:
         raise Room.DoesNotExist
     return _ROOM.instance(row)
@@ -42,12 +49,9 @@ class Recorded(NamedTuple):
     checkin_closes_at: dt.datetime
 
 
-def claims(room_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[list, bool]:
-    """The bookings recorded as holding (models.HOLDING) that overlap [starts_at,
-    ends_at) in the room, and whether a published event does: one statement."""
-    t = connection.ops.adapt_datetimefield_value
-    lower = starts_at - rules.LONGEST  # rules.overlapping's lower bound, for the index
-    sql = (
+@statement
+def _claims_sql() -> str:
+    return (
         f"SELECT {quote('id')}, {quote('status')}, {quote('checkin_closes_at')}"
         f" FROM {quote(Booking._meta.db_table)} WHERE {quote('room_id')} = %s"
         f" AND {quote('starts_at')} < %s AND {quote('starts_at')} > %s AND {quote('ends_at')} > %s"
@@ -56,14 +60,30 @@ def claims(room_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[
         f" WHERE {quote('room_id')} = %s AND {quote('starts_at')} < %s"
         f" AND {quote('ends_at')} > %s AND {quote('status')} = %s"
     )
+
+
+def claims(room_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[list, bool]:
+    """The bookings recorded as holding (models.HOLDING) that overlap [starts_at,
+    ends_at) in the room, and whether a published event does: one statement."""
+    t = connection.ops.adapt_datetimefield_value
+    lower = starts_at - rules.LONGEST  # rules.overlapping's lower bound, for the index
     params = [room_id, t(ends_at), t(lower), t(starts_at), *(s.value for s in HOLDING)]
     params += [room_id, t(ends_at), t(starts_at), Event.Status.PUBLISHED.value]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_claims_sql(), params)
         rows = cursor.fetchall()
-    closes = converter(Booking, "checkin_closes_at")
-    recorded = [Recorded(pk, status, closes(c)) for pk, status, c in rows if status is not None]
+    recorded = [Recorded(pk, status, _closes(c)) for pk, status, c in rows if status is not None]
     return recorded, len(recorded) < len(rows)
+
+
+@statement
+def _active_sql() -> str:
+    return (
+        f"SELECT {quote('scene_id')} FROM {quote(Booking._meta.db_table)}"
+        f" WHERE {quote('resident_id')} = %s AND {quote('group_id')} IS NULL"
+        f" AND {quote('status')} IN (%s, %s) AND {quote('checkin_closes_at')} > %s"
+        f" AND {quote('ends_at')} > %s"
+    )
 
 
 def active_scene_ids(user_id: int, now: dt.datetime) -> list[int]:
@@ -72,26 +92,24 @@ def active_scene_ids(user_id: int, now: dt.datetime) -> list[int]:
     holding), not ended; one entry per booking. Read from the resident's few rows (the
     resident index), not the scene's whole history."""
     t = connection.ops.adapt_datetimefield_value
-    sql = (
-        f"SELECT {quote('scene_id')} FROM {quote(Booking._meta.db_table)}"
-        f" WHERE {quote('resident_id')} = %s AND {quote('group_id')} IS NULL"
-        f" AND {quote('status')} IN (%s, %s) AND {quote('checkin_closes_at')} > %s"
-        f" AND {quote('ends_at')} > %s"
-    )
     params = [user_id, Status.PENDING.value, Status.CONFIRMED.value, t(now), t(now)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_active_sql(), params)
         return [scene_id for (scene_id,) in cursor.fetchall()]
+
+
+@statement
+def _visitor_sql() -> str:
+    return (
+        f"SELECT {quote('key')} FROM {quote(Visitor._meta.db_table)} WHERE {quote('user_id')} = %s"
+    )
 
 
 def visitor_key(user) -> uuid.UUID:
     """The resident's visitor key (bookings.visitors), created on first use."""
-    row = one(
-        f"SELECT {quote('key')} FROM {quote(Visitor._meta.db_table)} WHERE {quote('user_id')} = %s",
-        [user.pk],
-    )
+    row = one(_visitor_sql(), [user.pk])
     if row is None:
         from bookings.visitors import visitor_key as created
 
         return created(user)
-    return converter(Visitor, "key")(row[0])
+    return _key(row[0])
