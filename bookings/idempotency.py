@@ -48,7 +48,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import IdempotentRequest
 from linli.errors import DomainError
-from linli.rows import quote, statement
+from linli.rows import insert, quote, statement
 
 KEY_MAX = 200
 HEADER = "Idempotency-Key"
@@ -124,9 +124,10 @@ def idempotent(
         with transaction.atomic():
             try:
                 # No savepoint: a refused insert leaves this transaction at once (_Taken).
-                row = IdempotentRequest.objects.create(
+                row = IdempotentRequest(
                     user=user, key=key, fingerprint=fingerprint, status=0, body={}
                 )
+                insert(row)  # create(), by hand (linli.rows)
             except IntegrityError:
                 raise _Taken() from None
             status, body = run()

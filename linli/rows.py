@@ -110,3 +110,34 @@ def converter(model: type[models.Model], name: str) -> Callable:
         return value
 
     return convert
+
+
+_INSERTS: dict[tuple[str, type], tuple[str, list]] = {}  # (backend, model): (SQL, fields)
+
+
+def insert(obj: models.Model) -> None:
+    """``obj.save()`` for a new row with an automatic primary key, by hand: the same
+    columns and values (each field's ``pre_save`` and ``get_db_prep_save``, so defaults
+    and ``auto_now_add`` are filled in on ``obj`` as save() fills them), the new key set
+    on ``obj``. No pre_save/post_save signal is sent: only for models nobody listens to
+    (tests/test_rows.py checks the row against save()'s)."""
+    model, meta = type(obj), obj._meta
+    found = _INSERTS.get((connection.vendor, model))
+    if found is None:
+        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+        marks = ", ".join(["%s"] * len(fields))
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+            f" VALUES ({marks})"
+        )
+        if connection.features.can_return_columns_from_insert:
+            sql += f" RETURNING {quote(meta.pk.column)}"
+        found = _INSERTS[(connection.vendor, model)] = (sql, fields)
+    sql, fields = found
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        returning = connection.features.can_return_columns_from_insert
+        pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    obj.pk = pk
+    obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
