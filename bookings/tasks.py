@@ -15,6 +15,7 @@ import logging
 from django.utils import timezone
 
 from accounts import sms
+from linli.rows import insert
 from linli.tasks import task
 
 logger = logging.getLogger(__name__)
@@ -38,9 +39,10 @@ def enqueue_notice(booking_id: int, kind: str, *, at: dt.datetime | None = None,
 
 def enqueue_notices(booking_id: int, notices: list[tuple[str, dt.datetime | None]]) -> None:
     """``enqueue_notice`` for each (kind, at) of one booking. With the database queue the
-    rows are written in one INSERT (a booking queues its confirmation and its reminder:
-    two model saves cost more than the booking's own insert), the very rows
-    ``Task.enqueue`` writes (tests/bookings/test_notifications.py compares them)."""
+    rows are inserted by hand (linli.rows; a booking queues its confirmation and its
+    reminder, and two ``Task.enqueue`` calls cost more than the booking's own insert):
+    the very rows ``Task.enqueue`` writes (tests/bookings/test_notifications.py compares
+    them); the enqueued signal is sent for each as the backend sends it."""
     from django_tasks_db import DatabaseBackend
 
     job = send_booking_notice
@@ -53,7 +55,7 @@ def enqueue_notices(booking_id: int, notices: list[tuple[str, dt.datetime | None
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     backend.validate_task(job)
-    rows = DBTaskResult.objects.bulk_create(
+    rows = [
         DBTaskResult(
             args_kwargs={"args": [booking_id, kind, 0], "kwargs": {}},
             priority=job.priority,
@@ -63,8 +65,9 @@ def enqueue_notices(booking_id: int, notices: list[tuple[str, dt.datetime | None
             backend_name=backend.alias,
         )
         for kind, at in notices
-    )
+    ]
     for row in rows:
+        insert(row)
         task_enqueued.send(type(backend), task_result=row.task_result)
 
 

@@ -15,11 +15,11 @@ import datetime as dt
 import uuid
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from bookings import rules
 from bookings.models import HOLDING, Booking, Status, Visitor
-from linli.rows import Columns, converter, one, quote, statement
+from linli.rows import Columns, converter, insert, one, quote, statement
 from scenes.models import Event
 from spaces.models import Room
 
@@ -108,8 +108,14 @@ def _visitor_sql() -> str:
 def visitor_key(user) -> uuid.UUID:
     """The resident's visitor key (bookings.visitors), created on first use."""
     row = one(_visitor_sql(), [user.pk])
-    if row is None:
-        from bookings.visitors import visitor_key as created
-
-        return created(user)
-    return _key(row[0])
+    if row is not None:
+        return _key(row[0])
+    # The resident's first booking: get_or_create's insert, by hand (linli.rows). A
+    # concurrent first booking at another venue may win; then its row is the one.
+    visitor = Visitor(user=user)
+    try:
+        with transaction.atomic():
+            insert(visitor)
+    except IntegrityError:
+        return _key(one(_visitor_sql(), [user.pk])[0])
+    return visitor.key
