@@ -19,17 +19,19 @@ def ref(obj) -> dict:
     return {"id": obj.pk, "name": obj.name}
 
 
-def trusted_json(payload: dict, *, slots: str | None = None) -> HttpResponse:
+def trusted_json(payload: dict, *, slots: str | None = None, status: int = 200) -> HttpResponse:
     """``payload`` as JSON without django-ninja validating it against the response schema
     again. For availability only: the payload is built field by field from typed Slots
     (``slots_json`` below), and re-validating a room-week's ~200 slots cost more than
     computing them (bench/bookings.py). ``slots``: a JSON array from ``slots_json``,
-    written as the payload's last member ``"slots"``. The schema still documents the
-    response, and tests/test_api_schema.py checks every answer against it."""
+    written as the payload's last member ``"slots"``. Also for a booking's answer that
+    ``booking_json`` validated already (and the idempotency layer stored). The schema
+    still documents the response, and tests/test_api_schema.py checks every answer
+    against it."""
     text = json.dumps(payload, cls=NinjaJSONEncoder, ensure_ascii=False)
     if slots is not None:
         text = f'{text[:-1]}, "slots": {slots}}}'
-    return HttpResponse(text, content_type="application/json; charset=utf-8")
+    return HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
 
 
 def slot_payload(slot: Slot) -> dict:
