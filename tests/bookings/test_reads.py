@@ -77,3 +77,19 @@ def test_the_room_and_the_visitor_key(room, owner):
     key = reads.visitor_key(fresh)  # created on first use
     assert key == Visitor.objects.get(user=fresh).key == reads.visitor_key(fresh)
     assert key == visitor_key(fresh)
+
+
+def test_a_visitor_key_created_meanwhile_is_the_one_returned(owner, monkeypatch):
+    # Another first booking of the same resident committed between the look-up and the
+    # insert: the unique user refuses the second row and the first one's key is kept.
+    existing = visitor_key(owner)
+    real_one = reads.one
+    calls = []
+
+    def first_misses(sql, params):
+        calls.append(sql)
+        return None if len(calls) == 1 else real_one(sql, params)
+
+    monkeypatch.setattr(reads, "one", first_misses)
+    assert reads.visitor_key(owner) == existing
+    assert Visitor.objects.filter(user=owner).count() == 1
