@@ -39,8 +39,9 @@ def enqueue_notice(booking_id: int, kind: str, *, at: dt.datetime | None = None,
 
 def enqueue_notices(booking_id: int, notices: list[tuple[str, dt.datetime | None]]) -> None:
     """``enqueue_notice`` for each (kind, at) of one booking. With the database queue the
-    rows are inserted by hand (linli.rows; a booking queues its confirmation and its
-    reminder, and two ``Task.enqueue`` calls cost more than the booking's own insert):
+    rows are inserted by hand in one statement (linli.rows; a booking queues its
+    confirmation and its reminder, and two ``Task.enqueue`` calls cost more than the
+    booking's own insert):
     the very rows ``Task.enqueue`` writes (tests/bookings/test_notifications.py compares
     them); the enqueued signal is sent for each as the backend sends it."""
     from django_tasks_db import DatabaseBackend
@@ -66,8 +67,8 @@ def enqueue_notices(booking_id: int, notices: list[tuple[str, dt.datetime | None
         )
         for kind, at in notices
     ]
+    insert(*rows)  # one statement; run_after set above, as the model's pre_save would
     for row in rows:
-        insert(row)
         task_enqueued.send(type(backend), task_result=row.task_result)
 
 

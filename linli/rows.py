@@ -112,32 +112,39 @@ def converter(model: type[models.Model], name: str) -> Callable:
     return convert
 
 
-_INSERTS: dict[tuple[str, type], tuple[str, list]] = {}  # (backend, model): (SQL, fields)
+_INSERTS: dict[tuple[str, type, int], tuple[str, list]] = {}  # (backend, model, rows): ...
 
 
-def insert(obj: models.Model) -> None:
-    """``obj.save()`` for a new row with an automatic primary key, by hand: the same
+def insert(*objs: models.Model) -> None:
+    """``obj.save()`` for new rows of one model, by hand, in one statement: the same
     columns and values (each field's ``pre_save`` and ``get_db_prep_save``, so defaults
-    and ``auto_now_add`` are filled in on ``obj`` as save() fills them), the new key set
-    on ``obj``. No pre_save/post_save signal is sent: only for models nobody listens to
-    (tests/test_rows.py checks the row against save()'s)."""
-    model, meta = type(obj), obj._meta
-    found = _INSERTS.get((connection.vendor, model))
+    and ``auto_now_add`` are filled in on each object as save() fills them), and an
+    automatic primary key set on the object (one row at a time then; a key with a
+    Python default is there already). No pre_save/post_save signal is sent: only for
+    models nobody listens to, or whose listeners' work the caller does (tests/
+    test_rows.py checks the rows against save()'s)."""
+    model, meta = type(objs[0]), objs[0]._meta
+    auto = meta.auto_field is not None
+    if auto and len(objs) != 1:
+        raise ValueError("insert() writes one row at a time when the database makes the key")
+    key = (connection.vendor, model, len(objs))
+    found = _INSERTS.get(key)
     if found is None:
         fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-        marks = ", ".join(["%s"] * len(fields))
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = (
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-            f" VALUES ({marks})"
+            f" VALUES {', '.join([row] * len(objs))}"
         )
-        if connection.features.can_return_columns_from_insert:
+        if auto and connection.features.can_return_columns_from_insert:
             sql += f" RETURNING {quote(meta.pk.column)}"
-        found = _INSERTS[(connection.vendor, model)] = (sql, fields)
+        found = _INSERTS[key] = (sql, fields)
     sql, fields = found
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        returning = connection.features.can_return_columns_from_insert
-        pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-    obj.pk = pk
-    obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
+        if auto:
+            returning = connection.features.can_return_columns_from_insert
+            objs[0].pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS
