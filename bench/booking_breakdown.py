@@ -40,7 +40,7 @@ STEPS = [  # (module, attribute, class or None, label)
     ("bookings.services.bookings", "timeline_around", None, "      timeline"),
     ("bookings.services.bookings", "venue_can_operate", None, "      venue_can_operate"),
     ("bookings.services.bookings", "_claims", None, "    holding/lapsed + events"),
-    ("bookings.services.bookings", "visitor_key", None, "    visitor key"),
+    ("bookings.services.reads", "visitor_key", None, "    visitor key"),
     ("bookings.services.bookings", "_insert", None, "    insert"),
     ("bookings.notifications", "_enqueue", None, "    notices enqueued (2 task rows)"),
     ("bookings.presenters", "booking_json", None, "  booking_json"),

@@ -9,8 +9,9 @@ Uses the database the server would use (DATABASE_URL, else SQLite in LINLI_VAR_D
 it with `bench_bookings_data` first. Prints, in one run:
 
 1. in-process (no server; CPU time of this process, so other load on the machine does not
-   count): a room-week's availability with the schedule cache and without it, the room's
-   timeline, and booking_create, each as a ratio to /api/health's own median;
+   count): a room-week's availability with the schedule cache and its grid (bookings.
+   selectors.grid) and without either, the room's timeline with the schedule cache and
+   without it, and booking_create, each as a ratio to /api/health's own median;
 2. over HTTP against `make run` started on a free port (and stopped at the end): p50 of
    GET /api/rooms/{id}/availability?from=&to= (a week) and of POST /api/bookings, both
    interleaved with GET /api/health so that all three see the same machine;
@@ -49,6 +50,7 @@ def in_process(room_id: int, iterations: int) -> None:
     from django.utils import timezone
 
     import scenes.schedule_cache as schedule_cache
+    from bookings.selectors import grid
     from bookings.selectors.availability import room_availability
     from bookings.services.bookings import booking_create
     from scenes.resolution import room_timeline
@@ -66,6 +68,7 @@ def in_process(room_id: int, iterations: int) -> None:
     def uncached(f):
         def run():
             schedule_cache.cache = DummyCache("dummy", {})  # every read loads the rows
+            grid.clear()  # and the availability grid is computed from them again
             try:
                 f()
             finally:
@@ -90,7 +93,7 @@ def in_process(room_id: int, iterations: int) -> None:
     paths = {
         "GET /api/health (test Client)": lambda: client.get("/api/health"),
         "room_availability, a week": lambda: room_availability(room=room, start=today, end=week),
-        "room_availability, schedule not cached": uncached(
+        "room_availability, schedule + grid not cached": uncached(
             lambda: room_availability(room=room, start=today, end=week)
         ),
         "room_timeline, a week": lambda: room_timeline(room=room, start=today, end=week),
@@ -110,7 +113,7 @@ def in_process(room_id: int, iterations: int) -> None:
     health = p50(samples["GET /api/health (test Client)"])
     print(f"\nin-process, CPU time of this process (p50 of {iterations}, interleaved):")
     for name, values in samples.items():
-        print(f"  {name:42s} {p50(values):7.2f} ms  {p50(values) / health:5.1f}x health")
+        print(f"  {name:46s} {p50(values):7.2f} ms  {p50(values) / health:5.1f}x health")
 
 
 def latency(port: int, room_id: int, token_source, iterations: int) -> dict:

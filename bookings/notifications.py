@@ -64,8 +64,7 @@ def _enqueue(booking_id: int, notices: list) -> None:
     # A notice and its reminder in one transaction (the write's own, or one commit
     # instead of two after it).
     with transaction.atomic(savepoint=False):
-        for kind, at in notices:
-            tasks.enqueue_notice(booking_id, kind, at=at)
+        tasks.enqueue_notices(booking_id, notices)
 
 
 def queue_text(booking, kind: str) -> None:

@@ -19,16 +19,19 @@ def ref(obj) -> dict:
     return {"id": obj.pk, "name": obj.name}
 
 
-def trusted_json(payload: dict) -> HttpResponse:
+def trusted_json(payload: dict, *, slots: str | None = None, status: int = 200) -> HttpResponse:
     """``payload`` as JSON without django-ninja validating it against the response schema
-    again. For availability only: the payload is built field by field from typed Slots by
-    slot_payload (below), and re-validating a room-week's ~200 slots cost more than
-    computing them (bench/bookings.py). The schema still documents the response, and
-    tests/test_api_schema.py checks every answer against it."""
-    return HttpResponse(
-        json.dumps(payload, cls=NinjaJSONEncoder, ensure_ascii=False),
-        content_type="application/json; charset=utf-8",
-    )
+    again. For availability only: the payload is built field by field from typed Slots
+    (``slots_json`` below), and re-validating a room-week's ~200 slots cost more than
+    computing them (bench/bookings.py). ``slots``: a JSON array from ``slots_json``,
+    written as the payload's last member ``"slots"``. Also for a booking's answer that
+    ``booking_json`` validated already (and the idempotency layer stored). The schema
+    still documents the response, and tests/test_api_schema.py checks every answer
+    against it."""
+    text = json.dumps(payload, cls=NinjaJSONEncoder, ensure_ascii=False)
+    if slots is not None:
+        text = f'{text[:-1]}, "slots": {slots}}}'
+    return HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
 
 
 def slot_payload(slot: Slot) -> dict:
@@ -44,6 +47,23 @@ def slot_payload(slot: Slot) -> dict:
         "min_duration_minutes": slot.min_duration_minutes,
         "max_people": slot.max_people,
     }
+
+
+def slots_json(slots: list[Slot]) -> str:
+    """``[slot_payload(s) for s in slots]`` as JSON, the very text json.dumps writes for
+    it (tests/bookings/test_selectors.py compares them), from the parts each slot carries
+    already encoded (its times, its scene and rules): encoding a room-week's ~200 dicts
+    cost more than choosing the slots."""
+    return (
+        "["
+        + ", ".join(
+            f'{{"starts_at": "{s.iso[0]}", "ends_at": "{s.iso[1]}", {s.json[0]}'
+            f'"price_fen": {s.price_fen}, "can_start": {"true" if s.can_start else "false"}, '
+            f'"longest_minutes": {s.longest_minutes}, {s.json[1]}}}'
+            for s in slots
+        )
+        + "]"
+    )
 
 
 def can_cancel(booking: Booking, *, state: str, as_operator: bool, now: dt.datetime) -> bool:

@@ -15,6 +15,7 @@ import logging
 from django.utils import timezone
 
 from accounts import sms
+from linli.rows import insert
 from linli.tasks import task
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,41 @@ def enqueue_notice(booking_id: int, kind: str, *, at: dt.datetime | None = None,
     elif at is not None:
         return None  # an immediate backend would send a reminder now: skip it
     return job.enqueue(booking_id, kind, attempt)
+
+
+def enqueue_notices(booking_id: int, notices: list[tuple[str, dt.datetime | None]]) -> None:
+    """``enqueue_notice`` for each (kind, at) of one booking. With the database queue the
+    rows are inserted by hand in one statement (linli.rows; a booking queues its
+    confirmation and its reminder, and two ``Task.enqueue`` calls cost more than the
+    booking's own insert):
+    the very rows ``Task.enqueue`` writes (tests/bookings/test_notifications.py compares
+    them); the enqueued signal is sent for each as the backend sends it."""
+    from django_tasks_db import DatabaseBackend
+
+    job = send_booking_notice
+    backend = job.get_backend()
+    if not isinstance(backend, DatabaseBackend):
+        for kind, at in notices:
+            enqueue_notice(booking_id, kind, at=at)
+        return
+    from django_tasks.signals import task_enqueued
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend.validate_task(job)
+    rows = [
+        DBTaskResult(
+            args_kwargs={"args": [booking_id, kind, 0], "kwargs": {}},
+            priority=job.priority,
+            task_path=job.module_path,
+            queue_name=job.queue_name,
+            run_after=at or get_date_max(),  # what the backend's pre_save gives "now"
+            backend_name=backend.alias,
+        )
+        for kind, at in notices
+    ]
+    insert(*rows)  # one statement; run_after set above, as the model's pre_save would
+    for row in rows:
+        task_enqueued.send(type(backend), task_result=row.task_result)
 
 
 def _still_true(booking, kind: str) -> bool:

@@ -17,3 +17,16 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker):
+    """Each worker loads the venues' schedules before its first request (scenes.
+    schedule_cache.warm): they change rarely, and a worker would otherwise load each
+    venue's on that venue's first request. Never keeps a worker from starting."""
+    try:
+        from scenes.schedule_cache import warm
+
+        count = warm()  # on the connection the worker's requests then keep using
+        worker.log.info("schedules of %s venues loaded", count)
+    except Exception:  # a missing table before migrate, a database that is down, ...
+        worker.log.warning("schedules not loaded ahead", exc_info=True)

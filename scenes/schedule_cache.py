@@ -78,6 +78,17 @@ def venue_schedule(
     return hours, entries
 
 
+def warm() -> int:
+    """Load every venue's schedule into this process's cache (each under its current
+    token, as ``venue_schedule`` does); returns how many. A gunicorn worker calls it
+    before taking requests (linli/gunicorn.conf.py), so the first booking at each venue
+    after a start does not pay for loading its schedule: about 1 ms a venue, once."""
+    venues = list(Venue.objects.all())
+    for venue in venues:
+        venue_schedule(venue)
+    return len(venues)
+
+
 def entries_between(entries: list[SceneEntry], start: dt.date, end: dt.date) -> list[SceneEntry]:
     """The entries ``resolution.scenes_query`` would select for [start, end), in order."""
     before = start - ONE_DAY

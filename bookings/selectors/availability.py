@@ -50,6 +50,7 @@ class Slot:
     max_people: int
     price_per_hour_fen: int
     iso: tuple[str, str]  # starts_at, ends_at as the API writes them (made once, grid.Cell)
+    json: tuple[str, str]  # the scene's and rules' fields as the API writes them (grid.Run)
 
     def price_for(self, minutes: int) -> int:
         """What a booking of ``minutes`` starting here costs (as booking_create prices it)."""
@@ -194,6 +195,7 @@ def _slots_for_room(
                             max_people=r.max_people_per_booking,
                             price_per_hour_fen=r.price_per_hour_fen,
                             iso=cell.iso,
+                            json=run.json,
                         )
                     )
             i = j

@@ -16,9 +16,11 @@ the token lives in the database.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
+from ninja.responses import NinjaJSONEncoder
 
 from bookings import rules
 from linli.kept import Kept
@@ -48,6 +50,10 @@ class Run:
 
     placement: rules.Placement
     cells: tuple[Cell, ...]
+    # What every slot of the run says about its scene and rules, as the API writes it
+    # (bookings.presenters.slots_json): the fields before ``price_fen`` and those after
+    # ``longest_minutes``, made once here instead of encoded again for each slot.
+    json: tuple[str, str]
 
     @property
     def rules(self):
@@ -75,8 +81,25 @@ def _runs(segments, *, start: dt.date, end: dt.date, zone) -> tuple[Run, ...]:
             iso = (_json_time(local_start), _json_time(local_end))
             cells.append(Cell(t, t + step, local_start, local_end, local_start.date(), price, iso))
             t += step
-        runs.append(Run(run, tuple(cells)))
+        runs.append(Run(run, tuple(cells), _run_json(run)))
     return tuple(runs)
+
+
+def _run_json(placement: rules.Placement) -> tuple[str, str]:
+    r, scene = placement.rules, placement.segment.scene
+    head = {
+        "scene": {"id": scene.pk, "name": scene.name, "kind": r.kind},
+        "who_may_book": r.who_may_book,
+        "requires_approval": r.requires_approval,
+    }
+    tail = {"min_duration_minutes": r.min_duration_minutes, "max_people": r.max_people_per_booking}
+    return _json_fields(head) + ", ", _json_fields(tail)
+
+
+def _json_fields(fields: dict) -> str:
+    """``fields`` as the members of a JSON object, without its braces, written as
+    bookings.presenters writes the whole answer."""
+    return json.dumps(fields, cls=NinjaJSONEncoder, ensure_ascii=False)[1:-1]
 
 
 def room_grids(

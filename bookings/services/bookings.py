@@ -17,12 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import notifications, rules
-from bookings.models import HOLDING, Booking, BookingSeries, Status
+from bookings.models import Booking, BookingSeries, Status
+from bookings.services import reads
 from bookings.states import effective_status, holds, is_lapsed, lapsed_q
-from bookings.visitors import visitor_key
+from linli import rows
 from linli.errors import Conflict, DomainError, PermissionDenied
 from scenes.choices import WhoMayBook
-from scenes.models import Event, Group, GroupMembership
+from scenes.models import Group, GroupMembership
 from scenes.resolution import room_timeline
 from scenes.selectors.groups import group_can_book_at
 from scenes.services.group_invitations import require_resident
@@ -160,20 +161,7 @@ def booking_check(
     problems += rules.people_problems(place.rules, people)
     if personal_limit and group is None:
         limit = place.rules.max_active_bookings
-        # Pending or confirmed, window still open (so still holding), not ended. Written
-        # without holding_q's OR, and the scene compared here: given a scene, SQLite
-        # (no ANALYZE) reads the scene's whole history instead of the resident's few rows.
-        scenes = (
-            Booking.objects.filter(
-                resident=user,
-                group__isnull=True,
-                status__in=(Status.PENDING, Status.CONFIRMED),
-                checkin_closes_at__gt=now,
-                ends_at__gt=now,
-            )
-            .order_by()
-            .values_list("scene_id", flat=True)
-        )
+        scenes = reads.active_scene_ids(user.pk, now)
         active = sum(1 for scene_id in scenes if scene_id == place.segment.scene.pk)
         if active >= limit:
             problems.append(
@@ -194,26 +182,17 @@ def booking_check(
 def _claims(room: Room, starts_at, ends_at, now) -> tuple[str | None, list[tuple[int, str]]]:
     """Why [starts_at, ends_at) is taken in ``room`` (None when it is free), and the
     lapsed bookings over it: they no longer hold it, but the database's guard still sees
-    their recorded state, so they are written down before the insert. One read of the
-    room's rows recorded as holding there, sorted by bookings.states."""
-    recorded = (
-        Booking.objects.filter(rules.overlapping(starts_at, ends_at), room=room, status__in=HOLDING)
-        .order_by()
-        .values_list("pk", "status", "checkin_closes_at", named=True)
-    )
+    their recorded state, so they are written down before the insert. One statement
+    (reads.claims) reads the room's rows recorded as holding there, sorted here by
+    bookings.states, and any published event over the time."""
+    recorded, event = reads.claims(room.pk, starts_at, ends_at)
     lapsed = []
     for row in recorded:
         if holds(row, now):
             return _("这个时段刚刚被别人约走了，请另选时段。"), []
         if is_lapsed(row, now):
             lapsed.append((row.pk, row.status))
-    events = Event.objects.filter(
-        room=room,
-        status=Event.Status.PUBLISHED,
-        starts_at__lt=ends_at,
-        ends_at__gt=starts_at,
-    )
-    if events.exists():
+    if event:
         return _("这个时段已安排活动，请另选时段。"), []
     return None, lapsed
 
@@ -223,7 +202,7 @@ def _insert(booking: Booking) -> None:
     for attempt in range(CODE_DRAWS):
         try:
             with transaction.atomic():
-                booking.save()
+                rows.insert(booking)  # save(), without compiling the 30-column INSERT
             return
         except IntegrityError as exc:
             if "overlap" in str(exc):
@@ -257,7 +236,7 @@ def booking_create(
     rules.raise_problems(rules.purpose_problems(purpose))
     with transaction.atomic():
         venue = venue_lock(room.venue_id)
-        room = Room.objects.get(pk=room.pk)  # as it is under the lock
+        room = reads.room_row(room.pk)  # as it is under the lock
         room.venue = venue
         now = now or timezone.now()
         place = booking_check(
@@ -283,7 +262,7 @@ def booking_create(
             scene=place.segment.scene,
             scene_kind=place.segment.scene.kind,
             resident=user,
-            visitor=visitor_key(user),
+            visitor=reads.visitor_key(user),
             group=group,
             series=series,
             starts_at=starts_at.astimezone(dt.UTC),

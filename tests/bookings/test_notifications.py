@@ -110,6 +110,29 @@ def test_with_the_database_queue_the_notices_are_rows_of_the_booking_transaction
     assert sms_outbox == []  # the worker sends them
 
 
+def test_the_notices_of_a_booking_are_the_rows_enqueue_writes(frozen, sms_outbox):
+    from django_tasks_db.models import DBTaskResult
+
+    def rows():
+        found = DBTaskResult.objects.order_by("args_kwargs__args__1", "enqueued_at").values()
+        return [{k: v for k, v in r.items() if k not in ("id", "enqueued_at")} for r in found]
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        tasks.enqueue_notice(7, "confirmed")
+        tasks.enqueue_notice(7, "reminder", at=at(1, 18))
+        one_by_one = rows()
+        DBTaskResult.objects.all().delete()
+        tasks.enqueue_notices(7, [("confirmed", None), ("reminder", at(1, 18))])
+        assert rows() == one_by_one and len(one_by_one) == 2
+        result = DBTaskResult.objects.get(args_kwargs__args__1="confirmed").task_result
+        assert result.task.func is tasks.send_booking_notice.func and result.args == [
+            7,
+            "confirmed",
+            0,
+        ]
+    assert Booking.objects.count() == 0 and sms_outbox == []
+
+
 def test_approval_confirms_and_rejection_says_why(
     frozen, approval, committed, owner, other_resident, operator, room, sms_outbox
 ):

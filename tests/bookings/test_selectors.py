@@ -46,3 +46,32 @@ def test_the_cache_keeps_at_most_its_size(frozen, scenes, room, monkeypatch):
         day = DAY + dt.timedelta(offset)
         room_availability(room=room, start=day, end=day + dt.timedelta(1))
     assert len(grid._grids) == 2
+
+
+def test_the_pre_encoded_slots_are_what_json_dumps_writes(frozen, scenes, room):
+    # Both scenes (a free and a paid one, cells that can start and ones too short to), a
+    # held cell among them: the API's slot list is exactly slot_payload's JSON.
+    import json
+
+    from ninja.responses import NinjaJSONEncoder
+
+    from bookings.presenters import slot_payload, slots_json
+    from bookings.services.bookings import booking_create
+    from tests.factories import ResidentFactory
+
+    booking_create(
+        user=ResidentFactory(),
+        room=room,
+        starts_at=at(2, 10),
+        ends_at=at(2, 11),
+        people=2,
+        purpose="议事",
+    )
+    slots = room_availability(room=room, start=DAY, end=DAY + dt.timedelta(2))
+    assert {s.kind for s in slots} == {"public", "commercial"}
+    assert {s.can_start for s in slots} == {True, False}
+    expected = json.dumps(
+        [slot_payload(s) for s in slots], cls=NinjaJSONEncoder, ensure_ascii=False
+    )
+    assert slots_json(slots) == expected
+    assert slots_json([]) == "[]"

@@ -49,6 +49,19 @@ def test_a_second_read_costs_one_query_for_the_schedule(planned, room, django_as
         room_timeline(room=room, start=D, end=NEXT)
 
 
+def test_a_worker_loads_every_schedule_ahead(venue, room, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from scenes.schedule_cache import warm
+
+    weekly_hours(venue, dt.time(9), dt.time(21))
+    make_scene(venue, kind="public", starts=dt.time(9), ends=dt.time(18))
+    cache.clear()
+    assert warm() == Venue.objects.count()
+    with django_assert_num_queries(1):  # the token only: the first request finds it loaded
+        assert states(room) == OPEN_PUBLIC
+
+
 def test_a_caller_holding_the_venue_lock_passes_the_token_it_read(
     planned, room, django_assert_num_queries
 ):

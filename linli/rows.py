@@ -1,0 +1,150 @@
+"""Model rows read by hand-written SQL, turned into instances exactly as the ORM would.
+
+For the few reads every booking or availability request makes (the venue lock, the room,
+the caller's token): compiling an ORM query costs ~0.15 ms of Python on each call, five
+to ten times executing it (bench/booking_breakdown.py), while the statement itself never
+changes. ``Columns`` writes a model's column list once per alias and applies the same
+converters the ORM applies to each value (SQLite's booleans, aware datetimes, JSON), so
+the instances are the ones ``Model.objects.get()`` would return::
+
+    room, venue = Columns(Room, "r"), Columns(Venue, "v")
+    row = one(f"SELECT {room.sql()}, {venue.sql()} FROM ... WHERE r.id = %s", [pk])
+    r, v = room.instance(row), venue.instance(row, room.width)
+
+tests/test_rows.py checks instances against the ORM's for every model used this way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.db import DEFAULT_DB_ALIAS, connection, models
+
+
+def one(sql: str, params: Sequence) -> tuple | None:
+    """The first row of ``sql``, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def statement(build: Callable[[], str]) -> Callable[[], str]:
+    """``build()``'s SQL text, written once per database backend and then reused: quoting
+    each name through the connection on every call cost as much as running the query."""
+    texts: dict[str, str] = {}
+
+    def text() -> str:
+        vendor = connection.vendor
+        found = texts.get(vendor)
+        if found is None:
+            found = texts[vendor] = build()
+        return found
+
+    return text
+
+
+class Columns:
+    """A model's concrete columns under a table alias: the SELECT list, and instances from
+    the values a row holds there."""
+
+    def __init__(self, model: type[models.Model], alias: str) -> None:
+        self.model, self.alias = model, alias
+        self.fields = list(model._meta.concrete_fields)
+        self.attnames = [f.attname for f in self.fields]
+        self.width = len(self.fields)
+        self._converters: dict[str, list] = {}
+
+    def table(self) -> str:
+        """``"table" "alias"`` for the FROM clause."""
+        return f"{quote(self.model._meta.db_table)} {quote(self.alias)}"
+
+    def col(self, name: str) -> str:
+        """One column of this alias, by field name (``venue`` -> ``"v"."venue_id"``)."""
+        return f"{quote(self.alias)}.{quote(self.model._meta.get_field(name).column)}"
+
+    def sql(self) -> str:
+        return ", ".join(f"{quote(self.alias)}.{quote(f.column)}" for f in self.fields)
+
+    def _converters_for(self) -> list[tuple[int, object, list]]:
+        # Per backend: what the ORM's compiler applies to each selected column (only the
+        # columns that have any).
+        found = self._converters.get(connection.vendor)
+        if found is None:
+            found = []
+            for i, field in enumerate(self.fields):
+                col = field.get_col(self.alias)
+                convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+                if convs:
+                    found.append((i, col, convs))
+            self._converters[connection.vendor] = found
+        return found
+
+    def instance(self, row: Sequence, start: int = 0) -> models.Model:
+        """The instance whose columns are ``row[start:start + width]``."""
+        values = list(row[start : start + self.width])
+        for i, col, converters in self._converters_for():
+            value = values[i]
+            for convert in converters:
+                value = convert(value, col, connection)
+            values[i] = value
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
+
+
+def converter(model: type[models.Model], name: str) -> Callable:
+    """A function turning one value of ``model``'s field ``name``, as the database hands it
+    back, into what the ORM would give (for hand-written reads of single columns)."""
+    col = model._meta.get_field(name).get_col(model._meta.db_table)
+    found: dict[str, list] = {}
+
+    def convert(value):
+        converters = found.get(connection.vendor)
+        if converters is None:
+            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            found[connection.vendor] = converters
+        for f in converters:
+            value = f(value, col, connection)
+        return value
+
+    return convert
+
+
+_INSERTS: dict[tuple[str, type, int], tuple[str, list]] = {}  # (backend, model, rows): ...
+
+
+def insert(*objs: models.Model) -> None:
+    """``obj.save()`` for new rows of one model, by hand, in one statement: the same
+    columns and values (each field's ``pre_save`` and ``get_db_prep_save``, so defaults
+    and ``auto_now_add`` are filled in on each object as save() fills them), and an
+    automatic primary key set on the object (one row at a time then; a key with a
+    Python default is there already). No pre_save/post_save signal is sent: only for
+    models nobody listens to, or whose listeners' work the caller does (tests/
+    test_rows.py checks the rows against save()'s)."""
+    model, meta = type(objs[0]), objs[0]._meta
+    auto = meta.auto_field is not None
+    if auto and len(objs) != 1:
+        raise ValueError("insert() writes one row at a time when the database makes the key")
+    key = (connection.vendor, model, len(objs))
+    found = _INSERTS.get(key)
+    if found is None:
+        fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+            f" VALUES {', '.join([row] * len(objs))}"
+        )
+        if auto and connection.features.can_return_columns_from_insert:
+            sql += f" RETURNING {quote(meta.pk.column)}"
+        found = _INSERTS[key] = (sql, fields)
+    sql, fields = found
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if auto:
+            returning = connection.features.can_return_columns_from_insert
+            objs[0].pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, DEFAULT_DB_ALIAS

@@ -1,0 +1,78 @@
+"""linli.rows: instances read by hand-written SQL equal the ORM's, value for value."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import ApiToken, User
+from accounts.tokens import api_token_create
+from linli.rows import Columns, one
+from spaces.models import Room, Venue
+from spaces.selectors import room_with_venue
+from tests.factories import ResidentFactory, RoomFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def values(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+@pytest.mark.parametrize("model", [Room, Venue, User, ApiToken])
+def test_an_instance_is_the_orms(model):
+    room = RoomFactory(amenities=["投影仪", "茶具"], is_bookable=False)
+    user = ResidentFactory()
+    api_token_create(user=user, name="集成")
+    obj = model.objects.order_by("-pk").first()
+    columns = Columns(model, "t")
+    row = one(
+        f"SELECT {columns.sql()} FROM {columns.table()} WHERE {columns.col('id')} = %s",
+        [obj.pk],
+    )
+    read = columns.instance(row)
+    assert type(read) is model and not read._state.adding
+    assert values(read) == values(model.objects.get(pk=obj.pk))
+    assert room.amenities == ["投影仪", "茶具"]
+
+
+def test_room_with_venue_reads_both(room, venue):
+    read = room_with_venue(room_id=room.pk)
+    assert values(read) == values(Room.objects.get(pk=room.pk))
+    assert values(read.venue) == values(Venue.objects.get(pk=venue.pk))
+
+
+def test_insert_writes_the_row_save_writes(room):
+    import datetime as dt
+
+    from bookings.models import Booking
+    from linli.rows import insert
+
+    def booking(code: str) -> Booking:
+        starts = dt.datetime(2026, 12, 2, 2, tzinfo=dt.UTC) + dt.timedelta(hours=int(code))
+        return Booking(
+            venue=room.venue,
+            room=room,
+            resident=ResidentFactory(),
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1),
+            local_date=starts.date(),
+            checkin_opens_at=starts,
+            checkin_closes_at=starts,
+            cancel_deadline=starts,
+            people=2,
+            purpose="议事",
+            status="confirmed",
+            code=code,
+        )
+
+    saved, inserted = booking("1"), booking("2")
+    saved.save()
+    insert(inserted)
+    assert inserted.pk and not inserted._state.adding and inserted.created_at
+    ignore = {"id", "public_id", "resident_id", "visitor", "starts_at", "ends_at"}
+    ignore |= {"checkin_opens_at", "checkin_closes_at", "cancel_deadline", "code", "created_at"}
+    first, second = (values(Booking.objects.get(pk=b.pk)) for b in (saved, inserted))
+    assert {k: v for k, v in first.items() if k not in ignore} == {
+        k: v for k, v in second.items() if k not in ignore
+    }
+    assert values(Booking.objects.get(pk=inserted.pk)) == values(inserted)
