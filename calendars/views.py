@@ -62,7 +62,7 @@ def _or_404(find):
 
 @require_safe
 def venue_feed(request: HttpRequest, venue_id: int) -> HttpResponse:
-    venue = _or_404(lambda: venue_get(venue_id=venue_id))
+    venue = _or_404(lambda: venue_get(venue_id=venue_id, with_rooms=False))
     scenes = request.GET.get("scenes") == "1"
     return serve(request, feeds.VenueFeed(request, venue, scenes=scenes, now=timezone.now()))
 

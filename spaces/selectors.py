@@ -63,18 +63,23 @@ def venue_list(
     return items
 
 
-def venue_get(*, venue_id: int, published_only: bool = True) -> Venue:
-    qs = Venue.objects.select_related("community").prefetch_related(
-        Prefetch(
-            "rooms",
-            queryset=Room.objects.order_by("order", "id").prefetch_related(
-                Prefetch("photos", queryset=Photo.objects.order_by("order", "id"))
+def venue_get(*, venue_id: int, published_only: bool = True, with_rooms: bool = True) -> Venue:
+    """The venue with its community, rooms and photos; ``with_rooms=False`` reads the
+    venue row alone (a calendar feed's 304 needs nothing more)."""
+    qs = Venue.objects.all()
+    if with_rooms:
+        qs = qs.select_related("community").prefetch_related(
+            Prefetch(
+                "rooms",
+                queryset=Room.objects.order_by("order", "id").prefetch_related(
+                    Prefetch("photos", queryset=Photo.objects.order_by("order", "id"))
+                ),
             ),
-        ),
-        Prefetch(
-            "photos", queryset=Photo.objects.filter(room__isnull=True).order_by("order", "id")
-        ),
-    )
+            Prefetch(
+                "photos",
+                queryset=Photo.objects.filter(room__isnull=True).order_by("order", "id"),
+            ),
+        )
     if published_only:
         qs = qs.filter(is_published=True)
     venue = qs.filter(pk=venue_id).first()

@@ -67,7 +67,9 @@ class Event(models.Model):
         verbose_name = _("活动")
         verbose_name_plural = _("活动")
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["venue", "starts_at"])]
+        # created_at and cancelled_at too: a calendar feed's stamp (COUNT and MAX of them
+        # over a venue's window) then reads the index alone, which halves a 304's cost.
+        indexes = [models.Index(fields=["venue", "starts_at", "created_at", "cancelled_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="scenes_event_order"
