@@ -174,11 +174,18 @@ def load(port: int, tokens, slots, clients: int, duration: float) -> list[dict]:
     lock = threading.Lock()
     stop = time.monotonic() + duration
 
+    ran_out: list[float] = []
+
     def client():
         while time.monotonic() < stop:
+            token = tokens.next()
+            if token is None:  # every bench resident is at the scene's active-booking limit
+                with lock:
+                    ran_out.append(time.perf_counter() - started)
+                return
             body = slots.next()
             try:
-                status, ms, _ = timed(port, "POST", "/api/bookings", body=body, token=tokens.next())
+                status, ms, _ = timed(port, "POST", "/api/bookings", body=body, token=token)
             except OSError as error:
                 status, ms = type(error).__name__, 0.0
             with lock:
@@ -203,6 +210,11 @@ def load(port: int, tokens, slots, clients: int, duration: float) -> list[dict]:
         f" 201 latency p50 {p50(times):.1f} ms, p95 {p95(times):.1f} ms"
     )
     print(f"  5xx: {errors} ({'ok' if errors == 0 else 'FAIL'})")
+    if ran_out:
+        print(
+            f"  the bench residents ran out after {min(ran_out):.0f} s: the rate above is over"
+            f" the {elapsed:.0f} s the clients ran; --residents raises them (max 10,000)"
+        )
     return acked
 
 
@@ -213,7 +225,9 @@ def main() -> int:
     parser.add_argument(
         "--iterations", type=int, default=100
     )  # a room has ~200 free cells in two weeks; each call takes one
-    parser.add_argument("--residents", type=int, default=4000, help="bench residents (tokens)")
+    parser.add_argument(
+        "--residents", type=int, default=10_000, help="bench residents (tokens), 3 bookings each"
+    )
     parser.add_argument("--workers", type=int, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--skip-in-process", action="store_true")
     options = parser.parse_args()

@@ -33,7 +33,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--residents", type=int, default=4000)
+    parser.add_argument("--residents", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=20)
     options = parser.parse_args()
 
@@ -56,10 +56,13 @@ def main() -> int:
 
     def client():
         while not done.is_set():
+            token = tokens.next()
+            if token is None:  # every bench resident is at the active-booking limit
+                return
             body = slots.next()
             try:
                 status, _ms, _ = harness.timed(
-                    port, "POST", "/api/bookings", body=body, token=tokens.next(), timeout=10
+                    port, "POST", "/api/bookings", body=body, token=token, timeout=10
                 )
             except OSError:  # refused while down, or cut by the kill: no answer, no claim
                 status = "no answer"

@@ -251,9 +251,10 @@ class Tokens:
         self._cycle = iter([p for p in plain for _ in range(per_resident)])
         self._lock = threading.Lock()
 
-    def next(self) -> str:
+    def next(self) -> str | None:
+        """The next token, or None once every resident has booked ``per_resident`` times."""
         with self._lock:
-            return next(self._cycle)
+            return next(self._cycle, None)
 
 
 @dataclass
