@@ -28,10 +28,22 @@ RETRY_DELAYS = (
 )
 
 
+# Deferred work (reminders, retries) is queued below the default priority 0. The worker
+# claims the ready task first in (priority DESC, run_after ASC) order, and django-tasks-db
+# stores "now" as the largest date: at equal priority every pending reminder (one per
+# upcoming booking) sorts before a fresh confirmation, and each claim walked past all of
+# them (2.6 ms with 9,000 pending on SQLite, more than the booking itself cost).
+DEFERRED_PRIORITY = -10
+
+
+def _deferred(job, at: dt.datetime):
+    return job.using(run_after=at, priority=DEFERRED_PRIORITY)
+
+
 def enqueue_notice(booking_id: int, kind: str, *, at: dt.datetime | None = None, attempt=0):
     job = send_booking_notice
     if at is not None and job.get_backend().supports_defer:
-        job = job.using(run_after=at)
+        job = _deferred(job, at)
     elif at is not None:
         return None  # an immediate backend would send a reminder now: skip it
     return job.enqueue(booking_id, kind, attempt)
@@ -59,7 +71,7 @@ def enqueue_notices(booking_id: int, notices: list[tuple[str, dt.datetime | None
     rows = [
         DBTaskResult(
             args_kwargs={"args": [booking_id, kind, 0], "kwargs": {}},
-            priority=job.priority,
+            priority=job.priority if at is None else DEFERRED_PRIORITY,
             task_path=job.module_path,
             queue_name=job.queue_name,
             run_after=at or get_date_max(),  # what the backend's pre_save gives "now"
@@ -99,7 +111,7 @@ def _retry(job, args: tuple, attempt: int, what: str) -> str:
         return "failed"
     logger.warning("%s failed, retrying", what, exc_info=True)
     if job.get_backend().supports_defer:
-        job = job.using(run_after=timezone.now() + RETRY_DELAYS[attempt])
+        job = _deferred(job, timezone.now() + RETRY_DELAYS[attempt])
     job.enqueue(*args, attempt + 1)
     return "retrying"
 

@@ -133,6 +133,23 @@ def test_the_notices_of_a_booking_are_the_rows_enqueue_writes(frozen, sms_outbox
     assert Booking.objects.count() == 0 and sms_outbox == []
 
 
+def test_the_worker_claims_a_fresh_confirmation_before_reminders_already_due(frozen, sms_outbox):
+    """Deferred notices sit below the default priority: a pending reminder (one per
+    upcoming booking) never stands in front of a confirmation in the worker's order."""
+    from django_tasks_db.models import DBTaskResult
+
+    with override_settings(TASKS=DATABASE_QUEUE):
+        tasks.enqueue_notices(7, [("reminder", at(1, 8) - dt.timedelta(hours=1))])  # due
+        tasks.enqueue_notices(8, [("reminder", at(3, 18))])  # not yet
+        tasks.enqueue_notices(9, [("confirmed", None)])
+        first = DBTaskResult.objects.ready().get_locked()
+        assert first.args_kwargs["args"][:2] == [9, "confirmed"]
+        first.delete()
+        assert DBTaskResult.objects.ready().get_locked().args_kwargs["args"][:2] == [7, "reminder"]
+        priorities = dict(DBTaskResult.objects.values_list("args_kwargs__args__0", "priority"))
+    assert priorities == {7: tasks.DEFERRED_PRIORITY, 8: tasks.DEFERRED_PRIORITY}
+
+
 def test_approval_confirms_and_rejection_says_why(
     frozen, approval, committed, owner, other_resident, operator, room, sms_outbox
 ):
@@ -235,6 +252,7 @@ def test_a_failing_sms_backend_is_retried_and_the_booking_stays(
         [retry] = backend.results
         assert retry.args == [booking.pk, "confirmed", 1]
         assert retry.task.run_after == at(1, 8, 1)  # a minute later
+        assert retry.task.priority == tasks.DEFERRED_PRIORITY
         assert tasks.send_booking_notice.call(booking.pk, "confirmed", 4) == "failed"
         assert len(backend.results) == 1  # the last try gives up, nothing more queued
     stored = Booking.objects.get(pk=booking.pk)
