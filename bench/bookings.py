@@ -213,7 +213,8 @@ def load(port: int, tokens, slots, clients: int, duration: float) -> list[dict]:
     if ran_out:
         print(
             f"  the bench residents ran out after {min(ran_out):.0f} s: the rate above is over"
-            f" the {elapsed:.0f} s the clients ran; --residents raises them (max 10,000)"
+            f" the {elapsed:.0f} s the clients ran (--residents is at most 10,000: shorten"
+            " --duration)"
         )
     return acked
 

@@ -71,7 +71,8 @@ def make_stamp(window: Window, *parts) -> Stamp:
 
 def aggregates(qs, *fields: str) -> list:
     """COUNT(*) and MAX(field) of each of ``fields`` over ``qs``, in one query."""
-    row = qs.aggregate(n=Count("pk"), **{f"m{i}": Max(f) for i, f in enumerate(fields)})
+    # COUNT(*), not COUNT(id): PostgreSQL can then answer from an index without the id.
+    row = qs.aggregate(n=Count("*"), **{f"m{i}": Max(f) for i, f in enumerate(fields)})
     return [row["n"], *(row[f"m{i}"] for i in range(len(fields)))]
 
 
