@@ -70,9 +70,7 @@ class Event(models.Model):
         # id keeps lists of a venue's events in (starts_at, id) order without a sort;
         # created_at and cancelled_at let a calendar feed's stamp (COUNT and MAX of them over
         # a venue's window) read the index alone, which halves a 304's cost.
-        indexes = [
-            models.Index(fields=["venue", "starts_at", "id", "created_at", "cancelled_at"])
-        ]
+        indexes = [models.Index(fields=["venue", "starts_at", "id", "created_at", "cancelled_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="scenes_event_order"
