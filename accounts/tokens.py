@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, User
 from linli.rows import Columns, one, quote, statement
+from linli.rows import cursor as rows_cursor
 
 TOKEN_PREFIX = "ll_"
 PREFIX_LENGTH = 10
@@ -71,7 +72,7 @@ def api_token_authenticate(*, plain: str) -> User | None:
     now = timezone.now()
     # Avoid a write per request; minute resolution is plenty for "last used".
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        with connection.cursor() as cursor:  # by hand too, for the same reason
+        with rows_cursor() as cursor:  # by hand too, for the same reason
             cursor.execute(_used_sql(), [connection.ops.adapt_datetimefield_value(now), token.pk])
     return token.user
 

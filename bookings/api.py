@@ -127,7 +127,9 @@ def room_availability(
     room = _visible_room(room_id, user)
     venue = room.venue
     start, end = _dates(venue, start, end, date)
-    slots = venue_availability(venue=venue, start=start, end=end, user=user, rooms=[room])
+    slots = venue_availability(
+        venue=venue, start=start, end=end, user=user, rooms=[room], venue_is_fresh=True
+    )
     return presenters.trusted_json(
         {
             "room": presenters.ref(room),
@@ -152,7 +154,9 @@ def venue_day_availability(
     venue = _visible_venue(venue_id, user)
     start, end = _dates(venue, None, None, date)
     rooms = list(venue.rooms.all())
-    slots = venue_availability(venue=venue, start=start, end=end, user=user, rooms=rooms)
+    slots = venue_availability(
+        venue=venue, start=start, end=end, user=user, rooms=rooms, venue_is_fresh=True
+    )
     return presenters.trusted_json(
         {
             "venue": presenters.ref(venue),
@@ -182,19 +186,6 @@ def _group(group_id: int | None) -> Group | None:
     if group is None:
         raise NotFound(_("找不到该自组织。"), code="group_not_found", field="group")
     return group
-
-
-def _room_for_booking(room_id: int, user):
-    # Only what decides the 404: booking_create reads the room again under the venue lock.
-    try:
-        room = space_selectors.room_with_venue(room_id=room_id)
-    except NotFound:
-        room = None
-    if room is None or not (
-        room.venue.is_published or venue_can_operate(user=user, venue=room.venue)
-    ):
-        raise NotFound(_("找不到该功能室。"), code="room_not_found", field="room")
-    return room
 
 
 def _body(request: HttpRequest):
@@ -227,10 +218,9 @@ def create_booking(
     answered = []  # what this request computed (empty when the answer is a replay)
 
     def run():
-        room = _room_for_booking(payload.room, user)
         booking = booking_create(
             user=user,
-            room=room,
+            room=payload.room,  # read under the venue lock: 404 room_not_found there
             starts_at=payload.starts_at,
             ends_at=payload.ends_at,
             people=payload.people,

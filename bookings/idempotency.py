@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import IdempotentRequest
 from linli.errors import DomainError
+from linli.rows import cursor as rows_cursor
 from linli.rows import insert, quote, statement
 
 KEY_MAX = 200
@@ -103,7 +104,7 @@ def _answer(pk: int, status: int, body: Any) -> None:
     """Fill in the answer: ``save(update_fields=...)`` by hand, since every booking does it
     and compiling the UPDATE cost several times running it (linli.rows)."""
     field = IdempotentRequest._meta.get_field("body")
-    with connection.cursor() as cursor:
+    with rows_cursor() as cursor:
         cursor.execute(_answer_sql(), [status, field.get_db_prep_save(body, connection), pk])
 
 

@@ -131,6 +131,20 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Lets linli.rows.cursor() prepare the hand-written statements of every booking
+        # and availability read (Django turns prepared statements off by default for
+        # connection poolers in transaction mode; Linli connects directly). The ORM's own
+        # cursors bind values on the client and never prepare, whatever this says.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["prepare_threshold"] = 5
+        # Those statements are simple look-ups by key and range: plan them once, from
+        # their generic plan, instead of again on each run whenever PostgreSQL's estimate
+        # prefers custom plans (the active-bookings read did, at 0.3-0.5 ms a plan).
+        # Only prepared statements are affected, so only linli.rows'.
+        options["options"] = (
+            options.get("options", "") + " -c plan_cache_mode=force_generic_plan"
+        ).strip()
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from linli.rows import cursor as rows_cursor
 from scenes.models import Scene
 from scenes.occurrences import ONE_DAY, SceneEntry
 from spaces.hours import HoursRules
@@ -43,7 +44,7 @@ def schedule_token(venue: Venue) -> str | None:
 
     Every availability and booking check reads it first; written by hand because
     compiling the ORM's one-column primary-key read cost ten times running it."""
-    with connection.cursor() as cursor:
+    with rows_cursor() as cursor:
         cursor.execute(_token_sql(), [venue.pk])
         row = cursor.fetchone()
     return row[0] if row else None

@@ -76,3 +76,47 @@ def test_insert_writes_the_row_save_writes(room):
         k: v for k, v in second.items() if k not in ignore
     }
     assert values(Booking.objects.get(pk=inserted.pk)) == values(inserted)
+
+
+def test_insert_skipping_conflicts_says_whether_it_wrote_and_keeps_the_transaction(owner):
+    from django.db import IntegrityError, transaction
+
+    from bookings.models import Visitor
+    from linli.rows import insert
+
+    first = Visitor(user=owner)
+    with transaction.atomic():
+        assert insert(first, skip_conflicts=True) is True
+        second = Visitor(user=owner)  # the same user: the unique constraint refuses it
+        assert insert(second, skip_conflicts=True) is False
+        assert second.pk is None and second._state.adding
+        # No savepoint was needed: the transaction goes on (PostgreSQL would refuse any
+        # further statement after a failed one).
+        assert Visitor.objects.filter(user=owner).count() == 1
+    assert Visitor.objects.get(user=owner).key == first.key
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(Visitor(user=owner))  # without skip_conflicts the refusal raises
+
+
+def test_on_postgresql_the_hand_written_statements_are_prepared_once(room):
+    from django.db import connection
+
+    from linli.rows import cursor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps its own statement cache; nothing to prepare")
+    sql = "SELECT %s::int + 1"
+    for n in range(3):
+        assert one(sql, [n]) == (n + 1,)
+    with cursor() as c:
+        c.execute(
+            "SELECT generic_plans + custom_plans, generic_plans FROM pg_prepared_statements"
+            " WHERE statement = %s",
+            ["SELECT $1::int + 1"],
+        )
+        # Prepared on its first run, then run from its one generic plan (settings:
+        # plan_cache_mode), not planned again each time.
+        assert c.fetchall() == [(3, 3)]
+    with connection.cursor() as c:  # the ORM's cursors still bind on the client
+        c.execute("SELECT %s::int", [7])
+        assert c.fetchone() == (7,)

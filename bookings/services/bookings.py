@@ -21,13 +21,13 @@ from bookings.models import Booking, BookingSeries, Status
 from bookings.services import reads
 from bookings.states import effective_status, holds, is_lapsed, lapsed_q
 from linli import rows
-from linli.errors import Conflict, DomainError, PermissionDenied
+from linli.errors import Conflict, DomainError, NotFound, PermissionDenied
 from scenes.choices import WhoMayBook
 from scenes.models import Group, GroupMembership
 from scenes.resolution import room_timeline
 from scenes.selectors.groups import group_can_book_at
 from scenes.services.group_invitations import require_resident
-from spaces.locks import venue_lock
+from spaces.locks import room_lock, venue_lock
 from spaces.models import Room
 from spaces.permissions import venue_can_operate
 
@@ -198,27 +198,34 @@ def _claims(room: Room, starts_at, ends_at, now) -> tuple[str | None, list[tuple
 
 
 def _insert(booking: Booking) -> None:
-    """Save the new ``booking``, drawing another desk code while its own is taken."""
-    for attempt in range(CODE_DRAWS):
+    """Save the new ``booking``, drawing another desk code while its own is taken.
+
+    ``ON CONFLICT DO NOTHING`` (linli.rows): a refused row is skipped rather than failing
+    the transaction, so no savepoint is needed around it. What refused it is then looked
+    up: the day's desk code (draw again) or, on PostgreSQL, the overlap exclusion
+    constraint. SQLite's overlap triggers are not conflicts and still raise."""
+    for _attempt in range(CODE_DRAWS):
         try:
-            with transaction.atomic():
-                rows.insert(booking)  # save(), without compiling the 30-column INSERT
-            return
+            written = rows.insert(booking, skip_conflicts=True)
         except IntegrityError as exc:
             if "overlap" in str(exc):
                 raise _overlap_error() from exc
-            taken = Booking.objects.filter(
-                venue_id=booking.venue_id, local_date=booking.local_date, code=booking.code
-            ).exists()
-            if not taken or attempt == CODE_DRAWS - 1:
-                raise
-            booking.code = _new_code()
+            raise
+        if written:
+            return
+        taken = Booking.objects.filter(
+            venue_id=booking.venue_id, local_date=booking.local_date, code=booking.code
+        ).exists()
+        if not taken:
+            raise _overlap_error()
+        booking.code = _new_code()
+    raise IntegrityError(f"no free desk code in {CODE_DRAWS} draws")
 
 
 def booking_create(
     *,
     user,
-    room: Room,
+    room: Room | int,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     people: int,
@@ -227,17 +234,22 @@ def booking_create(
     series: BookingSeries | None = None,
     now: dt.datetime | None = None,
 ) -> Booking:
-    """Book [starts_at, ends_at) in ``room``: pending or confirmed per the scene's rules,
-    priced by the server. Raises DomainError (422/403) for any rule, Conflict ``overlap``
-    (409) when the time is taken."""
+    """Book [starts_at, ends_at) in ``room`` (the Room or its id; read again under the
+    lock either way): pending or confirmed per the scene's rules, priced by the server.
+    Raises NotFound ``room_not_found`` (404) for a missing room or one in a venue not
+    published yet (but to its operators), DomainError (422/403) for any rule, Conflict
+    ``overlap`` (409) when the time is taken."""
     if not (user and user.is_authenticated and user.is_active):
         require_resident(user)  # 403 not_resident: sign in first
     purpose = (purpose or "").strip()
     rules.raise_problems(rules.purpose_problems(purpose))
     with transaction.atomic():
-        venue = venue_lock(room.venue_id)
-        room = reads.room_row(room.pk)  # as it is under the lock
-        room.venue = venue
+        # The venue lock, and the room and its venue as they are under it (one statement).
+        room = room_lock(room if isinstance(room, int) else room.pk)
+        venue = room.venue
+        if not venue.is_published and not venue_can_operate(user=user, venue=venue):
+            # Only its operators see (and book in) a venue they are still preparing.
+            raise NotFound(_("找不到该功能室。"), code="room_not_found", field="room")
         now = now or timezone.now()
         place = booking_check(
             user=user,

@@ -15,30 +15,16 @@ import datetime as dt
 import uuid
 from typing import NamedTuple
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 
 from bookings import rules
 from bookings.models import HOLDING, Booking, Status, Visitor
-from linli.rows import Columns, converter, insert, one, quote, statement
+from linli.rows import converter, insert, one, quote, statement
+from linli.rows import cursor as rows_cursor
 from scenes.models import Event
-from spaces.models import Room
 
-_ROOM = Columns(Room, "r")
 _closes = converter(Booking, "checkin_closes_at")
 _key = converter(Visitor, "key")
-
-
-@statement
-def _room_sql() -> str:
-    return f"SELECT {_ROOM.sql()} FROM {_ROOM.table()} WHERE {_ROOM.col('id')} = %s"
-
-
-def room_row(room_id: int) -> Room:
-    """The room as it is now (Room.DoesNotExist when it is gone)."""
-    row = one(_room_sql(), [room_id])
-    if row is None:
-        raise Room.DoesNotExist
-    return _ROOM.instance(row)
 
 
 class Recorded(NamedTuple):
@@ -69,7 +55,7 @@ def claims(room_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[
     lower = starts_at - rules.LONGEST  # rules.overlapping's lower bound, for the index
     params = [room_id, t(ends_at), t(lower), t(starts_at), *(s.value for s in HOLDING)]
     params += [room_id, t(ends_at), t(starts_at), Event.Status.PUBLISHED.value]
-    with connection.cursor() as cursor:
+    with rows_cursor() as cursor:
         cursor.execute(_claims_sql(), params)
         rows = cursor.fetchall()
     recorded = [Recorded(pk, status, _closes(c)) for pk, status, c in rows if status is not None]
@@ -93,7 +79,7 @@ def active_scene_ids(user_id: int, now: dt.datetime) -> list[int]:
     resident index), not the scene's whole history."""
     t = connection.ops.adapt_datetimefield_value
     params = [user_id, Status.PENDING.value, Status.CONFIRMED.value, t(now), t(now)]
-    with connection.cursor() as cursor:
+    with rows_cursor() as cursor:
         cursor.execute(_active_sql(), params)
         return [scene_id for (scene_id,) in cursor.fetchall()]
 
@@ -113,9 +99,6 @@ def visitor_key(user) -> uuid.UUID:
     # The resident's first booking: get_or_create's insert, by hand (linli.rows). A
     # concurrent first booking at another venue may win; then its row is the one.
     visitor = Visitor(user=user)
-    try:
-        with transaction.atomic():
-            insert(visitor)
-    except IntegrityError:
+    if not insert(visitor, skip_conflicts=True):
         return _key(one(_visitor_sql(), [user.pk])[0])
     return visitor.key

@@ -143,6 +143,35 @@ def test_an_unpublished_venues_room_is_not_found_except_for_its_operator(
     error(anonymous.get(f"/api/venues/{venue.pk}/availability"), 404, "venue_not_found")
 
 
+def test_a_room_of_an_unpublished_venue_is_not_found_when_booking(
+    frozen, scenes, venue, room, owner_client
+):
+    venue.is_published = False
+    venue.save()
+    asked = body(room, at(2, 10), at(2, 11))
+    data = error(post(owner_client, "/api/bookings", asked), 404, "room_not_found")
+    assert data["fields"] == {"room": ["找不到该功能室。"]}
+    assert not Booking.objects.exists()
+
+
+def test_a_booking_for_a_missing_or_malformed_room_is_404_or_422(frozen, scenes, owner_client):
+    asked = body(RoomFactory.build(pk=999_999), at(2, 10), at(2, 11))
+    error(post(owner_client, "/api/bookings", asked), 404, "room_not_found")
+    error(post(owner_client, "/api/bookings", {**asked, "room": "abc"}), 422, "invalid")
+    assert not Booking.objects.exists()
+
+
+def test_a_rooms_availability_is_two_queries_once_its_grid_is_kept(
+    frozen, scenes, room, anonymous, django_assert_num_queries
+):
+    url = f"/api/rooms/{room.pk}/availability?date=2026-12-02"
+    assert anonymous.get(url).status_code == 200  # the grid is kept now
+    # The room with its venue (and schedule token), then what holds the room: bookings
+    # and published events in one statement.
+    with django_assert_num_queries(2):
+        assert anonymous.get(url).status_code == 200
+
+
 def test_the_venue_day_lists_every_room(frozen, scenes, venue, room, anonymous):
     reading = RoomFactory(venue=venue, name="社区书屋", is_bookable=False)
     data = anonymous.get(f"/api/venues/{venue.pk}/availability?date=2026-12-02").json()

@@ -36,6 +36,7 @@ from spaces.models import Room
 from tests.bookings.conftest import at
 from tests.concurrency import (  # noqa: F401 - fixtures
     concurrent_server,
+    rendezvous,
     run_together,
     writers_queue_db,
 )
@@ -370,3 +371,51 @@ def test_the_sqlite_triggers_survive_every_migration():
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         names = {name for (name,) in cursor.fetchall()}
     assert {"bookings_booking_no_overlap_insert", "bookings_booking_no_overlap_update"} <= names
+
+
+# --- 3. the room as it is under the lock ------------------------------------------------------
+
+
+def _pause_before(monkeypatch, module, name: str, wait) -> None:
+    original = getattr(module, name)
+
+    def paused(*args, **kwargs):
+        wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, paused)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("writers_queue_db", "frozen", "scenes", "sms_outbox")
+def test_a_booking_racing_an_edit_that_stops_bookings_sees_the_room_as_edited(
+    room, operator, owner, monkeypatch
+):
+    # Each write pauses after its lock and reads: the other one, waiting for the lock,
+    # has already sent its own read. On PostgreSQL the booking's read of the room then
+    # comes from before the edit unless it locks the room row too (spaces.locks.room_lock).
+    import bookings.services.bookings as booking_services
+    from spaces import services as space_services
+
+    wait = rendezvous(2)
+    _pause_before(monkeypatch, booking_services, "booking_check", wait)
+    _pause_before(monkeypatch, space_services, "_save", wait)
+
+    errors = run_together(
+        lambda: booking_create(
+            user=owner, room=room.pk, starts_at=START, ends_at=END, people=2, purpose="议事"
+        ),
+        lambda: space_services.room_update(user=operator, room=room, is_bookable=False),
+    )
+
+    booking_error, edit_error = errors
+    assert (booking_error is None) != (edit_error is None), errors
+    room.refresh_from_db()
+    booked = Booking.objects.filter(room=room).count()
+    if booking_error is None:  # booked first: the edit asks about the booking
+        assert edit_error.code == "room_affects_bookings"
+        assert (room.is_bookable, booked) == (True, 1)
+    else:
+        assert isinstance(booking_error, DomainError)
+        assert booking_error.code == "room_not_bookable"
+        assert (room.is_bookable, booked) == (False, 0)

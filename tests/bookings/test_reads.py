@@ -69,10 +69,7 @@ def test_active_scenes_are_the_orms(booked, owner, frozen):
     assert len(expected) == 1
 
 
-def test_the_room_and_the_visitor_key(room, owner):
-    assert reads.room_row(room.pk).capacity == room.capacity
-    with pytest.raises(type(room).DoesNotExist):
-        reads.room_row(0)
+def test_the_visitor_key(owner):
     fresh = ResidentFactory()
     key = reads.visitor_key(fresh)  # created on first use
     assert key == Visitor.objects.get(user=fresh).key == reads.visitor_key(fresh)
