@@ -100,8 +100,15 @@ class Booking(models.Model):
         db_index=False,
     )
     visitor = models.UUIDField(null=True, blank=True)  # see bookings.visitors
+    # Mostly empty: indexed only where set (Meta.indexes), so a booking's insert does not
+    # add an entry for nothing to each of these four indexes.
     group = models.ForeignKey(
-        "scenes.Group", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "scenes.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     series = models.ForeignKey(
         BookingSeries,
@@ -109,6 +116,7 @@ class Booking(models.Model):
         null=True,
         blank=True,
         related_name="bookings",
+        db_index=False,
     )
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
@@ -127,12 +135,20 @@ class Booking(models.Model):
     )
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by_operator = models.BooleanField(default=False)
@@ -155,6 +171,14 @@ class Booking(models.Model):
             # A resident's bookings still holding their slot (the active-booking limit,
             # bookings.services.reads.active_scene_ids): the few with an open window.
             models.Index(fields=["resident", "checkin_closes_at"], name="bookings_resident_open"),
+            *(
+                models.Index(
+                    fields=[field],
+                    condition=models.Q(**{f"{field}__isnull": False}),
+                    name=f"bookings_{field}_set",
+                )
+                for field in ("group", "series", "decided_by", "paid_recorded_by")
+            ),
             models.Index(fields=["venue", "code"], name="bookings_venue_code"),
             # record_no_shows and booking_create look for bookings whose window closed.
             models.Index(
