@@ -226,6 +226,8 @@ def create_booking(
             people=payload.people,
             purpose=payload.purpose,
             group=_group(payload.group),
+            # Under a key, inside idempotent()'s transaction, which fails with it.
+            savepoint=idempotency_key is None,
         )
         body = presenters.booking_json(booking, user=user, as_operator=False, now=timezone.now())
         answered.append(body)

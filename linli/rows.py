@@ -32,17 +32,17 @@ def cursor() -> Iterator:
     are the same statements every time, only the values change. Django's own cursors bind
     values on the client (``server_side_binding`` is off: some ORM queries would fail with
     it), which cannot prepare; this one binds them on the server, with the adapters Django
-    configured on the connection. It is wrapped as Django wraps its cursors, so query
-    logging, ``execute_wrappers`` and error translation see it as any other."""
-    if connection.vendor != "postgresql":
+    configured on the connection. It is wrapped as Django wraps its cursors, so
+    ``execute_wrappers`` and error translation see it as any other. While Django logs
+    queries (DEBUG, assertNumQueries) it is Django's own cursor: the log shows each
+    statement with its values, which Django cannot write for a server-bound one."""
+    if connection.vendor != "postgresql" or connection.queries_logged:
         with connection.cursor() as found:
             yield found
         return
     connection.ensure_connection()
     raw = _prepared_cursor_class()(connection.connection)
-    # The wrapping connection.cursor() gives its own (CursorWrapper or, while queries are
-    # logged, CursorDebugWrapper).
-    with connection._prepare_cursor(raw) as wrapped:
+    with connection._prepare_cursor(raw) as wrapped:  # what connection.cursor() wraps
         yield wrapped
 
 

@@ -35,35 +35,29 @@ class Recorded(NamedTuple):
     checkin_closes_at: dt.datetime
 
 
-@statement
-def _claims_sql() -> str:
-    return (
+def _claims_parts() -> tuple[str, str]:
+    booked = (
         f"SELECT {quote('id')}, {quote('status')}, {quote('checkin_closes_at')}"
         f" FROM {quote(Booking._meta.db_table)} WHERE {quote('room_id')} = %s"
         f" AND {quote('starts_at')} < %s AND {quote('starts_at')} > %s AND {quote('ends_at')} > %s"
         f" AND {quote('status')} IN (%s, %s, %s)"
-        f" UNION ALL SELECT {quote('id')}, NULL, NULL FROM {quote(Event._meta.db_table)}"
+    )
+    event = (
+        f"SELECT {quote('id')}, NULL, NULL FROM {quote(Event._meta.db_table)}"
         f" WHERE {quote('room_id')} = %s AND {quote('starts_at')} < %s"
         f" AND {quote('ends_at')} > %s AND {quote('status')} = %s"
     )
+    return booked, event
 
 
-def claims(room_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[list, bool]:
-    """The bookings recorded as holding (models.HOLDING) that overlap [starts_at,
-    ends_at) in the room, and whether a published event does: one statement."""
+def _claims_params(room_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> list:
     t = connection.ops.adapt_datetimefield_value
     lower = starts_at - rules.LONGEST  # rules.overlapping's lower bound, for the index
     params = [room_id, t(ends_at), t(lower), t(starts_at), *(s.value for s in HOLDING)]
-    params += [room_id, t(ends_at), t(starts_at), Event.Status.PUBLISHED.value]
-    with rows_cursor() as cursor:
-        cursor.execute(_claims_sql(), params)
-        rows = cursor.fetchall()
-    recorded = [Recorded(pk, status, _closes(c)) for pk, status, c in rows if status is not None]
-    return recorded, len(recorded) < len(rows)
+    return params + [room_id, t(ends_at), t(starts_at), Event.Status.PUBLISHED.value]
 
 
-@statement
-def _active_sql() -> str:
+def _active_part() -> str:
     return (
         f"SELECT {quote('scene_id')} FROM {quote(Booking._meta.db_table)}"
         f" WHERE {quote('resident_id')} = %s AND {quote('group_id')} IS NULL"
@@ -72,15 +66,21 @@ def _active_sql() -> str:
     )
 
 
+def _active_params(user_id: int, now: dt.datetime) -> list:
+    t = connection.ops.adapt_datetimefield_value
+    return [user_id, Status.PENDING.value, Status.CONFIRMED.value, t(now), t(now)]
+
+
+_active_sql = statement(_active_part)
+
+
 def active_scene_ids(user_id: int, now: dt.datetime) -> list[int]:
     """The scenes of the resident's own (not a group's) bookings that count against a
     scene's per-resident limit: pending or confirmed, check-in window still open (so still
     holding), not ended; one entry per booking. Read from the resident's few rows (the
     resident index), not the scene's whole history."""
-    t = connection.ops.adapt_datetimefield_value
-    params = [user_id, Status.PENDING.value, Status.CONFIRMED.value, t(now), t(now)]
     with rows_cursor() as cursor:
-        cursor.execute(_active_sql(), params)
+        cursor.execute(_active_sql(), _active_params(user_id, now))
         return [scene_id for (scene_id,) in cursor.fetchall()]
 
 
@@ -91,8 +91,11 @@ def _visitor_sql() -> str:
     )
 
 
-def visitor_key(user) -> uuid.UUID:
-    """The resident's visitor key (bookings.visitors), created on first use."""
+def visitor_key(user, *, found: uuid.UUID | None = None) -> uuid.UUID:
+    """The resident's visitor key (bookings.visitors), created on first use. ``found``:
+    the key as ``before_insert`` read it (None: it was not there yet)."""
+    if found is not None:
+        return found
     row = one(_visitor_sql(), [user.pk])
     if row is not None:
         return _key(row[0])
@@ -102,3 +105,62 @@ def visitor_key(user) -> uuid.UUID:
     if not insert(visitor, skip_conflicts=True):
         return _key(one(_visitor_sql(), [user.pk])[0])
     return visitor.key
+
+
+class Before(NamedTuple):
+    """What booking_create decides on under the lock, read in one statement."""
+
+    active: list[int] | None  # active_scene_ids (None: not asked)
+    recorded: list[Recorded]  # claims
+    event: bool  # claims
+    visitor: uuid.UUID | None  # the resident's visitor key, None until the first booking
+
+
+_ACTIVE, _BOOKED, _EVENT, _VISITOR = 1, 2, 3, 4
+
+
+def _before_sql(with_active: bool) -> str:
+    booked, event = _claims_parts()
+    # Each part's rows tagged with where they come from, in the same four columns; the
+    # key is cast to text so the columns agree on PostgreSQL (uuid and varchar).
+    parts = [
+        booked.replace("SELECT ", f"SELECT {_BOOKED}, ", 1),
+        event.replace("SELECT ", f"SELECT {_EVENT}, ", 1),
+        f"SELECT {_VISITOR}, NULL, CAST({quote('key')} AS TEXT), NULL"
+        f" FROM {quote(Visitor._meta.db_table)} WHERE {quote('user_id')} = %s",
+    ]
+    if with_active:
+        active = _active_part().replace(
+            f"SELECT {quote('scene_id')}", f"SELECT {_ACTIVE}, {quote('scene_id')}, NULL, NULL", 1
+        )
+        parts.append(active)
+    return " UNION ALL ".join(parts)
+
+
+_before_with_active = statement(lambda: _before_sql(True))
+_before_without = statement(lambda: _before_sql(False))
+
+
+def before_insert(
+    *, user_id: int, room_id: int, starts_at: dt.datetime, ends_at: dt.datetime, now, active: bool
+) -> Before:
+    """``active_scene_ids`` (when ``active``), ``claims`` and the visitor key, in one
+    statement: three round trips to PostgreSQL were one each."""
+    params = _claims_params(room_id, starts_at, ends_at) + [user_id]
+    if active:
+        params += _active_params(user_id, now)
+    sql = _before_with_active() if active else _before_without()
+    with rows_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = Before([] if active else None, [], False, None)
+    for tag, pk, text, closes in rows:
+        if tag == _BOOKED:
+            found.recorded.append(Recorded(pk, text, _closes(closes)))
+        elif tag == _EVENT:
+            found = found._replace(event=True)
+        elif tag == _VISITOR:
+            found = found._replace(visitor=uuid.UUID(text))
+        else:
+            found.active.append(pk)
+    return found

@@ -349,6 +349,27 @@ def test_a_retry_with_the_same_key_replays_the_first_answer_and_books_once(
     assert third.content == first.content
 
 
+def test_a_keyed_booking_is_one_transaction_without_a_savepoint_of_its_own(
+    frozen, scenes, room, owner_client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = body(room, at(2, 10), at(2, 11))
+    with CaptureQueriesContext(connection) as queries:
+        response = post(owner_client, "/api/bookings", data, **{"Idempotency-Key": "tap-9"})
+    assert response.status_code == 201
+    # The one savepoint is the key's transaction (a real transaction outside the test's):
+    # the booking inside it takes none.
+    sql = [q["sql"] or "" for q in queries.captured_queries]
+    assert sum(s.startswith("SAVEPOINT") for s in sql) == 1, sql
+    # And a refused booking under a key still leaves nothing, key row included.
+    taken = post(owner_client, "/api/bookings", data, **{"Idempotency-Key": "tap-10"})
+    error(taken, 409, "overlap")
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["tap-9"]
+    assert Booking.objects.count() == 1
+
+
 def test_the_same_key_with_another_body_is_a_mismatch(frozen, scenes, room, owner_client):
     post(owner_client, "/api/bookings", body(room, at(2, 10), at(2, 11)),
          **{"Idempotency-Key": "tap-1"})  # fmt: skip

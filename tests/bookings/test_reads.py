@@ -33,14 +33,27 @@ def booked(frozen, scenes, room, owner, other_resident):
     return mine
 
 
-def test_claims_are_the_orms(booked, room, venue):
+def before(owner, room, start, end, *, active=True):
+    from django.utils import timezone
+
+    return reads.before_insert(
+        user_id=owner.pk,
+        room_id=room.pk,
+        starts_at=start,
+        ends_at=end,
+        now=timezone.now(),
+        active=active,
+    )
+
+
+def test_the_claims_read_before_an_insert_are_the_orms(booked, room, venue, owner):
     start, end = at(2, 9), at(2, 13)
-    recorded, event = reads.claims(room.pk, start, end)
+    found = before(owner, room, start, end)
     expected = Booking.objects.filter(
         rules.overlapping(start, end), room=room, status__in=HOLDING
     ).values_list("pk", "status", "checkin_closes_at")
-    assert sorted(tuple(r) for r in recorded) == sorted(expected)
-    assert len(recorded) == 2 and event is False
+    assert sorted(tuple(r) for r in found.recorded) == sorted(expected)
+    assert len(found.recorded) == 2 and found.event is False
     Event.objects.create(
         venue=venue,
         room=room,
@@ -50,11 +63,12 @@ def test_claims_are_the_orms(booked, room, venue):
         ends_at=at(2, 14),
         status=Event.Status.PUBLISHED,
     )
-    assert reads.claims(room.pk, start, end)[1] is True
-    assert reads.claims(room.pk, at(2, 9), at(2, 10)) == ([], False)
+    assert before(owner, room, start, end).event is True
+    quiet = before(owner, room, at(2, 9), at(2, 10))
+    assert (quiet.recorded, quiet.event) == ([], False)
 
 
-def test_active_scenes_are_the_orms(booked, owner, frozen):
+def test_active_scenes_are_the_orms(booked, owner, room, frozen):
     from django.utils import timezone
 
     now = timezone.now()
@@ -67,6 +81,17 @@ def test_active_scenes_are_the_orms(booked, owner, frozen):
     ).values_list("scene_id", flat=True)
     assert reads.active_scene_ids(owner.pk, now) == list(expected)
     assert len(expected) == 1
+    # The same, read with the claims before an insert (or not at all).
+    assert before(owner, room, at(2, 9), at(2, 10)).active == list(expected)
+    assert before(owner, room, at(2, 9), at(2, 10), active=False).active is None
+
+
+def test_the_visitor_key_read_before_an_insert(booked, owner, room):
+    fresh = ResidentFactory()
+    assert before(fresh, room, at(2, 9), at(2, 10)).visitor is None  # no booking yet
+    key = visitor_key(owner)
+    assert before(owner, room, at(2, 9), at(2, 10)).visitor == key
+    assert reads.visitor_key(owner, found=key) == key
 
 
 def test_the_visitor_key(owner):
