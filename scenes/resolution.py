@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 
 from linli.dates import month_day
-from linli.kept import Kept
 from linli.text import join_list
 from scenes.models import Scene, SceneKind
 from scenes.occurrences import ONE_DAY, UTC, Occurrence, SceneEntry, occurrences
@@ -263,31 +262,14 @@ def venue_timelines(
     return {room.pk: _timeline(ctx, room) for room in ctx.rooms}
 
 
-# Room timelines of callers that hold the venue lock (a booking's few days around its
-# slot), under the schedule token they read with it: a timeline depends on nothing else
-# (the room, the venue's zone and holiday policy, hours, exceptions and scenes all give
-# the venue a new token: spaces.schedule), and a booking at a busy venue asks for the
-# same days again and again. Building it from the cached schedule cost a fifth of a
-# booking's time (bench/booking_breakdown.py).
-_room_timelines = Kept(1024)
-
-
 def room_timeline(
     *, room: Room, start: dt.date, end: dt.date, schedule_token: str | None = None
 ) -> list[Segment]:
     """Ordered, contiguous segments covering the local dates [start, end) of ``room``
     (``schedule_token``: see ``load_venue_data``)."""
-    key = (room.pk, start, end, schedule_token)
-    if schedule_token is not None:
-        kept = _room_timelines.get(key)
-        if kept is not None:
-            return list(kept)  # the segments are frozen; the list is the caller's
-    segments = venue_timelines(
+    return venue_timelines(
         venue=room.venue, start=start, end=end, rooms=[room], schedule_token=schedule_token
     )[room.pk]
-    if schedule_token is not None:
-        _room_timelines.put(key, tuple(segments))
-    return segments
 
 
 def segments_between(
