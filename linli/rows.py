@@ -20,30 +20,43 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 
-from django.db import DEFAULT_DB_ALIAS, connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 @contextlib.contextmanager
 def cursor() -> Iterator:
     """A cursor for these hand-written statements: ``connection.cursor()``, except that on
-    PostgreSQL each statement is prepared, once per connection, and planned from then on
-    from its generic plan. Planning the few statements a booking runs took longer than
-    running them (about 1 ms each against a million bookings, EXPLAIN ANALYZE), and they
-    are the same statements every time, only the values change. Django's own cursors bind
-    values on the client (``server_side_binding`` is off: some ORM queries would fail with
-    it), which cannot prepare; this one binds them on the server, with the adapters Django
-    configured on the connection. It is wrapped as Django wraps its cursors, so
-    ``execute_wrappers`` and error translation see it as any other. While Django logs
-    queries (DEBUG, assertNumQueries) it is Django's own cursor: the log shows each
-    statement with its values, which Django cannot write for a server-bound one."""
+    PostgreSQL each statement is prepared on the connection and then run from its
+    generic plan (settings: ``plan_cache_mode``). Planning the few statements a booking
+    runs took longer than running them (~0.3-1 ms each against a million bookings,
+    EXPLAIN ANALYZE), and they are the same statements every time, only the values
+    change. Django's own cursors bind values on the client, which cannot prepare
+    (``server_side_binding`` stays off: some ORM queries fail with it); this one binds
+    them on the server. It is made by ``connection.cursor()`` itself (health check, time
+    zone, error translation, wrapping), only of the server-binding class.
+
+    psycopg forgets every prepared statement at a rollback (and asks the server to drop
+    them): after a refused booking (409, 422) each is prepared again on its next run,
+    one round trip more each, once. With prepared statements off (``DATABASE_PREPARED=0``,
+    linli/settings.py: behind a pooler in transaction mode) it is an ordinary cursor
+    that binds on the server. While Django logs queries (DEBUG, assertNumQueries) it is
+    Django's own cursor: the log shows each statement with its values, which Django
+    cannot write for a server-bound one."""
     if connection.vendor != "postgresql" or connection.queries_logged:
         with connection.cursor() as found:
             yield found
         return
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
-    raw = _prepared_cursor_class()(connection.connection)
-    with connection._prepare_cursor(raw) as wrapped:  # what connection.cursor() wraps
-        yield wrapped
+    raw = connection.connection
+    default = raw.cursor_factory
+    raw.cursor_factory = _prepared_cursor_class()
+    try:
+        made = connection.cursor()
+    finally:
+        raw.cursor_factory = default
+    with made as found:
+        yield found
 
 
 _PREPARED: list[type] = []
@@ -51,9 +64,9 @@ _PREPARED: list[type] = []
 
 def _prepared_cursor_class() -> type:
     if not _PREPARED:
-        import psycopg
+        from django.db.backends.postgresql.base import ServerBindingCursor
 
-        class PreparedCursor(psycopg.Cursor):
+        class PreparedCursor(ServerBindingCursor):
             def execute(self, query, params=None, *, prepare=True, binary=None):
                 return super().execute(query, params, prepare=prepare, binary=binary)
 
@@ -152,65 +165,72 @@ def converter(model: type[models.Model], name: str) -> Callable:
     return convert
 
 
-# get_db_prep_save's types whose common values it returns unchanged (str and int
-# subclasses, choices' members among them, go the long way).
-_UNCHANGED = {
-    "CharField": str,
-    "TextField": str,
-    "AutoField": int,  # a foreign key's value, as its target's
-    "BigAutoField": int,
-    "SmallAutoField": int,
-    "BooleanField": bool,
+# The fields whose common values get_db_prep_save passes through unchanged (str and int
+# subclasses, choices' members among them, go the long way), and those that pass an int
+# through the backend's adapter. Exact classes: a subclass may prepare its values itself.
+_UNCHANGED: dict[type, type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.SmallAutoField: int,
 }
-# ... and those that pass an int through the backend's adapter.
 _INTEGERS = {
-    "IntegerField",
-    "BigIntegerField",
-    "SmallIntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "PositiveBigIntegerField",
+    models.IntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
 }
 
 
 def preparer(field: models.Field) -> Callable:
-    """``field.get_db_prep_save(value, connection)``, for the current backend, with the
-    common values of the common types taken straight: None, a plain str or int as they
-    are, an int, an aware datetime and a date through the backend's adapter, as the field
-    would.
-    Anything else takes the field's own path. A booking's insert prepares some sixty
-    values, and the full call chain for each was a quarter of the request's time
-    (tests/test_rows.py compares the two for every field written this way)."""
+    """``prep(value, connection)``: ``field.get_db_prep_save(value, connection)``, with
+    the common values of the common fields taken straight: None, a plain str, bool or
+    int as they are, or an int, an aware datetime and a date through the backend's
+    adapter, as the field would. Anything else takes the field's own path. A booking's
+    insert prepares some sixty values, and the full call chain for each was a quarter
+    of the request's time (tests/test_rows.py compares the two for every field written
+    this way, on both databases)."""
 
-    def slow(value):
-        return field.get_db_prep_save(value, connection)
+    def slow(value, conn):
+        return field.get_db_prep_save(value, conn)
 
-    kind = field.get_internal_type()
-    if field.is_relation:
-        kind = field.target_field.get_internal_type()
+    target = field.target_field if field.is_relation else field
+    kind = type(target)
     if kind in _INTEGERS:
+        name = target.get_internal_type()
         # As the field does: PostgreSQL's backend types the value (psycopg's Int4, Int8)
         # for server-side binding; SQLite's returns it as it is.
-        adapt_int = connection.ops.adapt_integerfield_value
-        return lambda value: (
-            None if value is None else adapt_int(value, kind) if type(value) is int else slow(value)
+        return lambda value, conn: (
+            None
+            if value is None
+            else conn.ops.adapt_integerfield_value(value, name)
+            if type(value) is int
+            else slow(value, conn)
         )
     if kind in _UNCHANGED:
         plain = _UNCHANGED[kind]
-        return lambda value: value if value is None or type(value) is plain else slow(value)
-    if kind == "DateTimeField":
-        adapt = connection.ops.adapt_datetimefield_value
-        return lambda value: (
+        return lambda value, conn: (
+            value if value is None or type(value) is plain else slow(value, conn)
+        )
+    if kind is models.DateTimeField:
+        return lambda value, conn: (
             None
             if value is None
-            else adapt(value)
+            else conn.ops.adapt_datetimefield_value(value)
             if type(value) is dt.datetime and value.tzinfo is not None
-            else slow(value)
+            else slow(value, conn)
         )
-    if kind == "DateField":
-        adapt = connection.ops.adapt_datefield_value
-        return lambda value: (
-            None if value is None else adapt(value) if type(value) is dt.date else slow(value)
+    if kind is models.DateField:
+        return lambda value, conn: (
+            None
+            if value is None
+            else conn.ops.adapt_datefield_value(value)
+            if type(value) is dt.date
+            else slow(value, conn)
         )
     return slow
 
@@ -254,7 +274,8 @@ def insert(*objs: models.Model, skip_conflicts: bool = False) -> bool:
             sql += f" RETURNING {quote(meta.pk.column)}"
         found = _INSERTS[key] = (sql, [(f, preparer(f)) for f in fields])
     sql, fields = found
-    values = [prep(f.pre_save(obj, True)) for obj in objs for f, prep in fields]
+    conn = connections[DEFAULT_DB_ALIAS]  # this thread's, looked up once
+    values = [prep(f.pre_save(obj, True), conn) for obj in objs for f, prep in fields]
     with cursor() as found:
         found.execute(sql, values)
         if auto and connection.features.can_return_columns_from_insert:

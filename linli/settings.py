@@ -131,13 +131,15 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    prepared = os.environ.get("DATABASE_PREPARED", "1") != "0"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and prepared:
         # Lets linli.rows.cursor() prepare the hand-written statements of every booking
-        # and availability read (Django turns prepared statements off by default for
-        # connection poolers in transaction mode; Linli connects directly). The ORM's own
-        # cursors bind values on the client and never prepare, whatever this says.
+        # and availability read. Django turns prepared statements off by default, for
+        # poolers in transaction mode (PgBouncer), where a prepared statement may not be
+        # on the server connection the next statement gets, and which refuse the
+        # "options" below: set DATABASE_PREPARED=0 there. Linli connects directly.
         options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["prepare_threshold"] = 5
+        options["prepare_threshold"] = 5  # Django's client-side cursors never prepare
         # Those statements are simple look-ups by key and range: plan them once, from
         # their generic plan, instead of again on each run whenever PostgreSQL's estimate
         # prefers custom plans (the active-bookings read did, at 0.3-0.5 ms a plan).

@@ -170,7 +170,7 @@ def test_the_preparers_give_what_get_db_prep_save_gives(room, owner):
                 if naive:
                     continue  # the field warns and converts; not a value Linli writes
                 expected = field.get_db_prep_save(value, connection)
-                got = preparer(field)(value)
+                got = preparer(field)(value, connection)
                 # PostgreSQL's JSON comes wrapped (psycopg's Jsonb), equal by what it holds.
                 assert getattr(got, "obj", got) == getattr(expected, "obj", expected)
                 assert type(got) is type(expected), (field, value)

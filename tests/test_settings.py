@@ -109,6 +109,19 @@ def test_database_url_switches_to_postgresql(tmp_path):
     )
 
 
+def test_postgresql_prepares_the_hand_written_statements_unless_told_not_to(tmp_path):
+    url = "postgres://linli@127.0.0.1:54321/linli"
+    on = json.loads(run_python(SHOW_SETTINGS, tmp_path, DATABASE_URL=url).stdout)
+    assert on["OPTIONS"] == {
+        "prepare_threshold": 5,
+        "options": "-c plan_cache_mode=force_generic_plan",
+    }
+    # Behind a pooler in transaction mode (README: DATABASE_PREPARED).
+    off = run_python(SHOW_SETTINGS, tmp_path, DATABASE_URL=url, DATABASE_PREPARED="0")
+    assert off.returncode == 0, off.stderr
+    assert json.loads(off.stdout)["OPTIONS"] == {}
+
+
 def test_sqlite_is_the_default_with_wal_immediate_transactions_and_a_busy_timeout(tmp_path):
     result = run_python(SHOW_SETTINGS, tmp_path)
 

@@ -19,7 +19,7 @@ SINGLE = {
 
 def _drop(field: str, index: str) -> migrations.RunSQL:
     return migrations.RunSQL(
-        f'DROP INDEX IF EXISTS "{index}"',
+        f'DROP INDEX "{index}"',  # by the name 0001 gave it: a wrong name fails here
         reverse_sql=f'CREATE INDEX "{index}" ON "bookings_booking" ("{field}_id")',
     )
 

@@ -20,7 +20,7 @@ FULL = {
 
 def _drop(field: str, index: str) -> migrations.RunSQL:
     return migrations.RunSQL(
-        f'DROP INDEX IF EXISTS "{index}"',
+        f'DROP INDEX "{index}"',  # by the name 0001 gave it: a wrong name fails here
         reverse_sql=f'CREATE INDEX "{index}" ON "bookings_booking" ("{field}_id")',
     )
 
@@ -43,7 +43,21 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # The new indexes first, the old ones dropped last (as in 0007): on PostgreSQL a drop
+    # locks the table until the migration commits, and the builds should not wait
+    # behind it.
     operations = [
+        *(
+            migrations.AddIndex(
+                model_name="booking",
+                index=models.Index(
+                    condition=models.Q((f"{field}__isnull", False)),
+                    fields=[field],
+                    name=f"bookings_{field}_set",
+                ),
+            )
+            for field in FULL
+        ),
         migrations.SeparateDatabaseAndState(
             database_operations=[_drop(field, index) for field, index in FULL.items()],
             state_operations=[
@@ -68,16 +82,5 @@ class Migration(migrations.Migration):
                     field=_field(settings.AUTH_USER_MODEL, "+"),
                 ),
             ],
-        ),
-        *(
-            migrations.AddIndex(
-                model_name="booking",
-                index=models.Index(
-                    condition=models.Q((f"{field}__isnull", False)),
-                    fields=[field],
-                    name=f"bookings_{field}_set",
-                ),
-            )
-            for field in FULL
         ),
     ]

@@ -3,8 +3,9 @@
 Every write follows scenes.services.scenes.scene_create: check permission, validate, take
 the venue lock (spaces.locks) inside one transaction, re-read what the decision depends
 on (the timeline, holding bookings, published events), check, then write. The database
-refuses an overlap on its own as well (migration 0002), which the lock makes rare; an
-IntegrityError from it is answered as the same 409 ``overlap``.
+refuses an overlap on its own as well (migration 0002), which the lock makes rare: the
+insert skips the row on PostgreSQL (ON CONFLICT) and SQLite's trigger raises; either is
+answered as the same 409 ``overlap`` (``_insert``).
 """
 
 from __future__ import annotations
@@ -164,8 +165,8 @@ def booking_check(
     if personal_limit and group is None:
         limit = place.rules.max_active_bookings
         scenes = active if active is not None else reads.active_scene_ids(user.pk, now)
-        active = sum(1 for scene_id in scenes if scene_id == place.segment.scene.pk)
-        if active >= limit:
+        count = sum(1 for scene_id in scenes if scene_id == place.segment.scene.pk)
+        if count >= limit:
             problems.append(
                 rules.Problem(
                     "starts_at",
@@ -174,7 +175,7 @@ def booking_check(
                         "您已有 %(count)s 个未使用的预约，这个时段每人最多 %(limit)s 个；"
                         "用完或取消后再约。"
                     )
-                    % {"count": active, "limit": limit},
+                    % {"count": count, "limit": limit},
                 )
             )
     rules.raise_problems(problems)
@@ -292,7 +293,7 @@ def booking_create(
             scene=place.segment.scene,
             scene_kind=place.segment.scene.kind,
             resident=user,
-            visitor=reads.visitor_key(user, found=before.visitor),
+            visitor=before.visitor or reads.visitor_key(user, missing=True),
             group=group,
             series=series,
             starts_at=starts_at.astimezone(dt.UTC),

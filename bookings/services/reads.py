@@ -91,14 +91,13 @@ def _visitor_sql() -> str:
     )
 
 
-def visitor_key(user, *, found: uuid.UUID | None = None) -> uuid.UUID:
-    """The resident's visitor key (bookings.visitors), created on first use. ``found``:
-    the key as ``before_insert`` read it (None: it was not there yet)."""
-    if found is not None:
-        return found
-    row = one(_visitor_sql(), [user.pk])
-    if row is not None:
-        return _key(row[0])
+def visitor_key(user, *, missing: bool = False) -> uuid.UUID:
+    """The resident's visitor key (bookings.visitors), created on first use.
+    ``missing``: the caller read it just now and found none (``before_insert``)."""
+    if not missing:
+        row = one(_visitor_sql(), [user.pk])
+        if row is not None:
+            return _key(row[0])
     # The resident's first booking: get_or_create's insert, by hand (linli.rows). A
     # concurrent first booking at another venue may win; then its row is the one.
     visitor = Visitor(user=user)

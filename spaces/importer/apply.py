@@ -76,6 +76,11 @@ class Writer:
         )
         if venue is None:
             return
+        # The venue lock before anything of the venue is written, its rooms included: a
+        # room's save gives the venue a new schedule token (spaces.schedule), and a
+        # booking locks the venue and then the room (spaces.locks.room_lock), so taking
+        # them the other way round could deadlock with it.
+        venue_lock(venue)
         changed += self._hours(venue, None, spec.hours)
         changed += self._exceptions(venue, None, spec.exceptions)
         self._count(VENUE, created, changed, spec.name)

@@ -388,34 +388,82 @@ def _pause_before(monkeypatch, module, name: str, wait) -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("writers_queue_db", "frozen", "scenes", "sms_outbox")
-def test_a_booking_racing_an_edit_that_stops_bookings_sees_the_room_as_edited(
+def test_a_booking_waiting_behind_an_edit_that_stops_bookings_sees_the_room_as_edited(
     room, operator, owner, monkeypatch
 ):
-    # Each write pauses after its lock and reads: the other one, waiting for the lock,
-    # has already sent its own read. On PostgreSQL the booking's read of the room then
-    # comes from before the edit unless it locks the room row too (spaces.locks.room_lock).
-    import bookings.services.bookings as booking_services
+    # The edit takes the venue lock first; only then does the booking send its read of
+    # the room (spaces.locks.room_lock), which waits for the lock while the edit pauses,
+    # saves and commits. On PostgreSQL a read that locked only the venue row would come
+    # back with the room from before the edit (READ COMMITTED re-reads only the rows a
+    # statement locks) and book a room that no longer takes bookings.
     from spaces import services as space_services
 
-    wait = rendezvous(2)
-    _pause_before(monkeypatch, booking_services, "booking_check", wait)
-    _pause_before(monkeypatch, space_services, "_save", wait)
+    edit_locked = threading.Event()
+    real_venue_lock = space_services.venue_lock
 
-    errors = run_together(
-        lambda: booking_create(
+    def venue_lock_then_signal(venue):
+        locked = real_venue_lock(venue)
+        edit_locked.set()
+        return locked
+
+    def book_after_the_edit_locked():
+        # Before its transaction: on SQLite BEGIN IMMEDIATE is already the write lock.
+        assert edit_locked.wait(timeout=10)
+        booking_create(
             user=owner, room=room.pk, starts_at=START, ends_at=END, people=2, purpose="议事"
-        ),
+        )
+
+    monkeypatch.setattr(space_services, "venue_lock", venue_lock_then_signal)
+    # The edit waits here for the booking, which cannot come (it waits for the lock): the
+    # rendezvous gives up after its timeout and the edit saves with the booking queued.
+    _pause_before(monkeypatch, space_services, "_save", rendezvous(2))
+
+    booking_error, edit_error = run_together(
+        book_after_the_edit_locked,
         lambda: space_services.room_update(user=operator, room=room, is_bookable=False),
     )
 
-    booking_error, edit_error = errors
-    assert (booking_error is None) != (edit_error is None), errors
+    assert edit_error is None
+    assert isinstance(booking_error, DomainError), booking_error
+    assert booking_error.code == "room_not_bookable"
     room.refresh_from_db()
-    booked = Booking.objects.filter(room=room).count()
-    if booking_error is None:  # booked first: the edit asks about the booking
-        assert edit_error.code == "room_affects_bookings"
-        assert (room.is_bookable, booked) == (True, 1)
-    else:
-        assert isinstance(booking_error, DomainError)
-        assert booking_error.code == "room_not_bookable"
-        assert (room.is_bookable, booked) == (False, 0)
+    assert room.is_bookable is False
+    assert not Booking.objects.filter(room=room).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("writers_queue_db", "frozen", "scenes", "sms_outbox")
+def test_an_edit_waiting_behind_a_booking_sees_the_booking(room, operator, owner, monkeypatch):
+    # The other order: the booking holds the venue and the room (room_lock); the edit
+    # waits for the venue lock, then finds the booking and asks about it. Neither waits
+    # for the other in a cycle (a deadlock would fail one with a database error).
+    import bookings.services.bookings as booking_services
+    from spaces import services as space_services
+
+    booking_locked = threading.Event()
+    real_room_lock = booking_services.room_lock
+
+    def room_lock_then_signal(room_id):
+        locked = real_room_lock(room_id)
+        booking_locked.set()
+        return locked
+
+    def edit_after_the_booking():
+        assert booking_locked.wait(timeout=10)
+        space_services.room_update(user=operator, room=room, is_bookable=False)
+
+    monkeypatch.setattr(booking_services, "room_lock", room_lock_then_signal)
+    _pause_before(monkeypatch, booking_services, "booking_check", rendezvous(2))
+
+    booking_error, edit_error = run_together(
+        lambda: booking_create(
+            user=owner, room=room.pk, starts_at=START, ends_at=END, people=2, purpose="议事"
+        ),
+        edit_after_the_booking,
+    )
+
+    assert booking_error is None
+    assert getattr(edit_error, "code", edit_error) == "room_affects_bookings"
+    room.refresh_from_db()
+    assert room.is_bookable is True
+    assert Booking.objects.filter(room=room).count() == 1
