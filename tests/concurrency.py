@@ -87,6 +87,17 @@ def run_together(*calls, timeout: float = 30):
     return errors
 
 
+def pause_before(monkeypatch, module, name: str, wait) -> None:
+    """Make ``module.name`` call ``wait()`` first (a rendezvous, an event's wait)."""
+    original = getattr(module, name)
+
+    def paused(*args, **kwargs):
+        wait()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, paused)
+
+
 def rendezvous(parties: int = 2, timeout: float = 1.5):
     """A meeting point for threads inside a write: each waits until all have arrived, or
     ``timeout`` seconds. Put it between a write's reads and its checks: without the venue

@@ -36,6 +36,7 @@ from spaces.models import Room
 from tests.bookings.conftest import at
 from tests.concurrency import (  # noqa: F401 - fixtures
     concurrent_server,
+    pause_before,
     rendezvous,
     run_together,
     writers_queue_db,
@@ -376,16 +377,6 @@ def test_the_sqlite_triggers_survive_every_migration():
 # --- 3. the room as it is under the lock ------------------------------------------------------
 
 
-def _pause_before(monkeypatch, module, name: str, wait) -> None:
-    original = getattr(module, name)
-
-    def paused(*args, **kwargs):
-        wait()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, paused)
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("writers_queue_db", "frozen", "scenes", "sms_outbox")
 def test_a_booking_waiting_behind_an_edit_that_stops_bookings_sees_the_room_as_edited(
@@ -416,7 +407,7 @@ def test_a_booking_waiting_behind_an_edit_that_stops_bookings_sees_the_room_as_e
     monkeypatch.setattr(space_services, "venue_lock", venue_lock_then_signal)
     # The edit waits here for the booking, which cannot come (it waits for the lock): the
     # rendezvous gives up after its timeout and the edit saves with the booking queued.
-    _pause_before(monkeypatch, space_services, "_save", rendezvous(2))
+    pause_before(monkeypatch, space_services, "_save", rendezvous(2))
 
     booking_error, edit_error = run_together(
         book_after_the_edit_locked,
@@ -453,7 +444,7 @@ def test_an_edit_waiting_behind_a_booking_sees_the_booking(room, operator, owner
         space_services.room_update(user=operator, room=room, is_bookable=False)
 
     monkeypatch.setattr(booking_services, "room_lock", room_lock_then_signal)
-    _pause_before(monkeypatch, booking_services, "booking_check", rendezvous(2))
+    pause_before(monkeypatch, booking_services, "booking_check", rendezvous(2))
 
     booking_error, edit_error = run_together(
         lambda: booking_create(

@@ -20,7 +20,7 @@ from spaces import services as space_services
 from spaces.locks import venue_lock
 from spaces.models import OpeningHours
 from spaces.services import HoursRule, hours_set
-from tests.concurrency import rendezvous, run_together, writers_queue_db  # noqa: F401
+from tests.concurrency import pause_before, rendezvous, run_together, writers_queue_db  # noqa: F401
 from tests.factories import RoomFactory, UserFactory, VenueFactory, VenueRoleFactory, weekly_hours
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -51,16 +51,6 @@ def setup():
     return venue, room, operators
 
 
-def _pause_before(monkeypatch, module, name: str, wait) -> None:
-    original = getattr(module, name)
-
-    def paused(*args, **kwargs):
-        wait()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(module, name, paused)
-
-
 def _publish(user, venue, room, title, start, end):
     return lambda: event_publish(
         user=user, venue=venue, room=room, title=title, capacity=10, starts_at=start, ends_at=end
@@ -71,7 +61,7 @@ def _publish(user, venue, room, title, start, end):
 @pytest.mark.usefixtures("writers_queue_db")
 def test_two_operators_publishing_overlapping_events_at_once_one_wins(setup, monkeypatch):
     venue, room, (a, b) = setup
-    _pause_before(monkeypatch, event_services, "_check_occurrence", rendezvous(2))
+    pause_before(monkeypatch, event_services, "_check_occurrence", rendezvous(2))
 
     errors = run_together(
         _publish(a, venue, room, "品茶议事", at(14), at(16)),
@@ -89,8 +79,8 @@ def test_two_operators_publishing_overlapping_events_at_once_one_wins(setup, mon
 def test_shorter_hours_racing_an_event_publish_never_strand_the_event(setup, monkeypatch):
     venue, room, (a, b) = setup
     wait = rendezvous(2)
-    _pause_before(monkeypatch, event_services, "_check_occurrence", wait)
-    _pause_before(monkeypatch, space_services, "settle_impact", wait)
+    pause_before(monkeypatch, event_services, "_check_occurrence", wait)
+    pause_before(monkeypatch, space_services, "settle_impact", wait)
     shorter = [HoursRule(day=d, opens=dt.time(9), closes=dt.time(15)) for d in range(7)]
 
     errors = run_together(
