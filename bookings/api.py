@@ -42,7 +42,7 @@ from scenes.models import Group
 from spaces import selectors as space_selectors
 from spaces.calendar import MAX_DATE, MIN_DATE
 from spaces.hours.compute import date_out_of_range
-from spaces.permissions import venue_can_operate
+from spaces.permissions import venue_can_operate, venue_is_visible
 
 router = Router(tags=["bookings"])
 ONE_DAY = dt.timedelta(days=1)
@@ -66,14 +66,14 @@ def viewer(request: HttpRequest):
 def _visible_venue(venue_id: int, user):
     """A published venue, or an unpublished one its operator is preparing."""
     venue = space_selectors.venue_get(venue_id=venue_id, published_only=False)
-    if not venue.is_published and not venue_can_operate(user=user, venue=venue):
+    if not venue_is_visible(user=user, venue=venue):
         raise NotFound(_("找不到该场馆。"), code="venue_not_found")
     return venue
 
 
 def _visible_room(room_id: int, user):
     room = space_selectors.room_with_venue(room_id=room_id)
-    if not room.venue.is_published and not venue_can_operate(user=user, venue=room.venue):
+    if not venue_is_visible(user=user, venue=room.venue):
         raise NotFound(_("找不到该功能室。"), code="room_not_found")
     return room
 

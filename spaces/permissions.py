@@ -29,6 +29,12 @@ def venue_can_operate(*, user, venue: Venue) -> bool:
     return VenueRole.objects.filter(user=user, venue=venue, role=VenueRole.Role.OPERATOR).exists()
 
 
+def venue_is_visible(*, user, venue: Venue) -> bool:
+    """Published, or not yet but ``user`` operates it (and is preparing it): what decides
+    whether a venue and its rooms are found at all, to look at or to book."""
+    return venue.is_published or venue_can_operate(user=user, venue=venue)
+
+
 def venue_require_operator(*, user, venue: Venue) -> None:
     if not venue_can_operate(user=user, venue=venue):
         raise PermissionDenied(_("你不是该场馆的运营方，无权修改。"), code="not_venue_operator")

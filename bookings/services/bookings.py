@@ -30,7 +30,7 @@ from scenes.selectors.groups import group_can_book_at
 from scenes.services.group_invitations import require_resident
 from spaces.locks import room_lock, venue_lock
 from spaces.models import Room
-from spaces.permissions import venue_can_operate
+from spaces.permissions import venue_can_operate, venue_is_visible
 
 ONE_DAY = dt.timedelta(days=1)
 REASON_MAX = 200
@@ -256,8 +256,7 @@ def booking_create(
         # The venue lock, and the room and its venue as they are under it (one statement).
         room = room_lock(room if isinstance(room, int) else room.pk)
         venue = room.venue
-        if not venue.is_published and not venue_can_operate(user=user, venue=venue):
-            # Only its operators see (and book in) a venue they are still preparing.
+        if not venue_is_visible(user=user, venue=venue):
             raise NotFound(_("找不到该功能室。"), code="room_not_found", field="room")
         now = now or timezone.now()
         # Everything else the decision reads from the database, in one statement.
