@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from linli.errors import NotFound
 from linli.rows import Columns, one, quote, statement
 from spaces.models import Room, Venue
+from spaces.selectors import room_from_row, room_with_venue_sql
 
 
 def venue_lock(venue: Venue | int) -> Venue:
@@ -49,12 +50,10 @@ def room_lock(room_id: int) -> Room:
     row = one(_room_lock_sql(), [room_id])
     if row is None:
         raise NotFound(_("找不到该功能室。"), code="room_not_found", field="room")
-    room = _ROOM.instance(row)
-    room.venue = _VENUE.instance(row, _ROOM.width)
-    return room
+    return room_from_row(row)
 
 
-_VENUE, _ROOM = Columns(Venue, "v"), Columns(Room, "r")
+_VENUE = Columns(Venue, "v")
 
 
 @statement
@@ -67,18 +66,15 @@ def _lock_sql() -> str:
 
 @statement
 def _room_lock_sql() -> str:
-    sql = (
-        f"SELECT {_ROOM.sql()}, {_VENUE.sql()} FROM {_VENUE.table()}"
-        f" INNER JOIN {_ROOM.table()} ON {_ROOM.col('venue')} = {_VENUE.col('id')}"
-        f" WHERE {_ROOM.col('id')} = %s"
-    )
+    sql = room_with_venue_sql()  # the same read as spaces.selectors.room_with_venue
     if transaction.get_connection().features.has_select_for_update:
         # The venue row as venue_lock locks it, then the room row: PostgreSQL locks them
-        # in this order, so a room edit holding the venue lock (which then updates the
+        # in FROM's order, so a room edit holding the venue lock (which then updates the
         # room) is waited for, not deadlocked with. Locking the room too is what brings
         # it back as it is now: after waiting for a lock PostgreSQL re-reads only the
         # rows the statement locks (READ COMMITTED), and the room would otherwise be the
         # one from before that edit. NO KEY UPDATE, as an UPDATE of the room takes: it
         # does not wait for transactions that merely insert rows referring to the room.
-        sql += f" FOR UPDATE OF {quote(_VENUE.alias)} FOR NO KEY UPDATE OF {quote(_ROOM.alias)}"
+        # "v" and "r": room_with_venue_sql's aliases.
+        sql += f" FOR UPDATE OF {quote('v')} FOR NO KEY UPDATE OF {quote('r')}"
     return sql

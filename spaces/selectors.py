@@ -101,24 +101,32 @@ _ROOM, _VENUE = Columns(Room, "r"), Columns(Venue, "v")
 
 
 @statement
-def _room_with_venue_sql() -> str:
+def room_with_venue_sql() -> str:
+    """The room ``%s`` and its venue in one row (``room_from_row``). The venue comes first
+    in FROM: spaces.locks.room_lock adds its locking clause to this very statement, and
+    PostgreSQL locks the rows in this order (the venue lock, then the room)."""
     return (
-        f"SELECT {_ROOM.sql()}, {_VENUE.sql()} FROM {_ROOM.table()}"
-        f" INNER JOIN {_VENUE.table()} ON {_VENUE.col('id')} = {_ROOM.col('venue')}"
+        f"SELECT {_ROOM.sql()}, {_VENUE.sql()} FROM {_VENUE.table()}"
+        f" INNER JOIN {_ROOM.table()} ON {_ROOM.col('venue')} = {_VENUE.col('id')}"
         f" WHERE {_ROOM.col('id')} = %s"
     )
+
+
+def room_from_row(row) -> Room:
+    """The room of a ``room_with_venue_sql`` row, with its ``venue``."""
+    room = _ROOM.instance(row)
+    room.venue = _VENUE.instance(row, _ROOM.width)
+    return room
 
 
 def room_with_venue(*, room_id: int) -> Room:
     """The room and its venue (without the community), in one hand-written read: what the
     availability endpoint needs on every request, where compiling ``room_get``'s query
     cost more than choosing the slots (linli.rows)."""
-    row = one(_room_with_venue_sql(), [room_id])
+    row = one(room_with_venue_sql(), [room_id])
     if row is None:
         raise NotFound(_("找不到该功能室。"), code="room_not_found")
-    room = _ROOM.instance(row)
-    room.venue = _VENUE.instance(row, _ROOM.width)
-    return room
+    return room_from_row(row)
 
 
 def communities_list() -> QuerySet[Community]:
