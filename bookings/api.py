@@ -217,7 +217,7 @@ def create_booking(
     user = request.user
     answered = []  # what this request computed (empty when the answer is a replay)
 
-    def run():
+    def run(joined: bool):
         booking = booking_create(
             user=user,
             room=payload.room,  # read under the venue lock: 404 room_not_found there
@@ -226,8 +226,7 @@ def create_booking(
             people=payload.people,
             purpose=payload.purpose,
             group=_group(payload.group),
-            # Under a key, inside idempotent()'s transaction, which fails with it.
-            savepoint=idempotency_key is None,
+            savepoint=not joined,  # see idempotent()
         )
         body = presenters.booking_json(booking, user=user, as_operator=False, now=timezone.now())
         answered.append(body)

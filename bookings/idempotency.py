@@ -9,8 +9,8 @@ Usage (the API; the booking page does the same with its form's cleaned data)::
 
     from bookings.idempotency import fingerprint, idempotent
 
-    def run():
-        booking = booking_create(user=user, room=room, ...)
+    def run(joined):
+        booking = booking_create(user=user, room=room, ..., savepoint=not joined)
         return 201, booking_payload(booking)  # a JSON-safe dict
 
     status, body = idempotent(
@@ -109,9 +109,11 @@ def _answer(pk: int, status: int, body: Any) -> None:
 
 
 def idempotent(
-    *, user, key: str | None, fingerprint: str, run: Callable[[], tuple[int, Any]]
+    *, user, key: str | None, fingerprint: str, run: Callable[[bool], tuple[int, Any]]
 ) -> tuple[int, Any]:
-    """``run()`` once per (user, key); returns its ``(status, body)`` or the stored one.
+    """``run(joined)`` once per (user, key); returns its ``(status, body)`` or the stored
+    one. ``joined`` is True when ``run`` is inside the key's transaction (there is a key),
+    which fails with anything ``run`` raises: a write in it needs no savepoint of its own.
 
     ``body`` must be JSON-safe (it is stored in a JSONField and replayed as is; return the
     same stored body to the first caller too, so first answer and replay are identical).
@@ -119,7 +121,7 @@ def idempotent(
     fingerprint, ``invalid_idempotency_key`` (422) for an unusable key.
     """
     if key is None:
-        return run()
+        return run(False)
     key = check_key(key)
     try:
         with transaction.atomic():
@@ -131,7 +133,7 @@ def idempotent(
                 insert(row)  # create(), by hand (linli.rows)
             except IntegrityError:
                 raise _Taken() from None
-            status, body = run()
+            status, body = run(True)
             _answer(row.pk, status, body)
             return status, body
     except _Taken:

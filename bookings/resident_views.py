@@ -293,7 +293,7 @@ def _create(request, room: Room, starts_at: dt.datetime, form: BookingForm) -> H
         "group": group.pk if group else None,
     }
 
-    def run():
+    def run(joined: bool):
         booking = booking_create(
             user=request.user,
             room=room,
@@ -302,8 +302,7 @@ def _create(request, room: Room, starts_at: dt.datetime, form: BookingForm) -> H
             people=data["people"],
             purpose=data["purpose"],
             group=group,
-            # Under a key, inside idempotent()'s transaction, which fails with it.
-            savepoint=not key,
+            savepoint=not joined,  # see idempotency.idempotent()
         )
         return 201, {"public_id": booking.public_id}
 

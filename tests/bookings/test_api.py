@@ -421,14 +421,18 @@ def test_a_retry_that_loses_the_insert_replays_the_winner(owner):
     ran = []
 
     result = idempotency.idempotent(
-        user=owner, key="k", fingerprint="f", run=lambda: ran.append(1) or (201, {"id": "lost"})
+        user=owner,
+        key="k",
+        fingerprint="f",
+        run=lambda _joined: ran.append(1) or (201, {"id": "lost"}),
     )
     assert result == (201, {"id": "won"})
     assert ran == []
 
 
 def test_a_crash_inside_run_leaves_no_key_behind(owner):
-    def run():
+    def run(joined):
+        assert joined  # inside the key's transaction
         Booking.objects.none()
         raise RuntimeError("the server died")
 
@@ -438,10 +442,9 @@ def test_a_crash_inside_run_leaves_no_key_behind(owner):
 
 
 def test_without_a_key_run_is_simply_called(owner):
-    assert idempotency.idempotent(user=owner, key=None, fingerprint="f", run=lambda: (1, 2)) == (
-        1,
-        2,
-    )
+    assert idempotency.idempotent(
+        user=owner, key=None, fingerprint="f", run=lambda joined: (joined, 2)
+    ) == (False, 2)
     assert idempotency.fingerprint({"b": 1, "a": "邻"}) == idempotency.fingerprint(
         {"a": "邻", "b": 1}
     )
