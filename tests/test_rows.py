@@ -41,6 +41,30 @@ def test_room_with_venue_reads_both(room, venue):
     assert values(read.venue) == values(Venue.objects.get(pk=venue.pk))
 
 
+def new_booking(room, resident, starts, *, code: str, **fields):
+    """An unsaved booking of an hour from ``starts``, every required column filled."""
+    import datetime as dt
+
+    from bookings.models import Booking
+
+    return Booking(
+        venue=room.venue,
+        room=room,
+        resident=resident,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        local_date=starts.date(),
+        checkin_opens_at=starts,
+        checkin_closes_at=starts,
+        cancel_deadline=starts,
+        people=2,
+        purpose="议事",
+        status="confirmed",
+        code=code,
+        **fields,
+    )
+
+
 def test_insert_writes_the_row_save_writes(room):
     import datetime as dt
 
@@ -49,21 +73,7 @@ def test_insert_writes_the_row_save_writes(room):
 
     def booking(code: str) -> Booking:
         starts = dt.datetime(2026, 12, 2, 2, tzinfo=dt.UTC) + dt.timedelta(hours=int(code))
-        return Booking(
-            venue=room.venue,
-            room=room,
-            resident=ResidentFactory(),
-            starts_at=starts,
-            ends_at=starts + dt.timedelta(hours=1),
-            local_date=starts.date(),
-            checkin_opens_at=starts,
-            checkin_closes_at=starts,
-            cancel_deadline=starts,
-            people=2,
-            purpose="议事",
-            status="confirmed",
-            code=code,
-        )
+        return new_booking(room, ResidentFactory(), starts, code=code)
 
     saved, inserted = booking("1"), booking("2")
     saved.save()
@@ -132,26 +142,12 @@ def test_the_preparers_give_what_get_db_prep_save_gives(room, owner):
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
-    from bookings.models import Booking, IdempotentRequest, Status, Visitor
+    from bookings.models import IdempotentRequest, Status, Visitor
     from linli.rows import preparer
 
     when = dt.datetime(2026, 12, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    booking = Booking(
-        venue=room.venue,
-        room=room,
-        resident=owner,
-        visitor=uuid.uuid4(),
-        starts_at=when,
-        ends_at=when + dt.timedelta(hours=1),
-        local_date=when.date(),
-        checkin_opens_at=when,
-        checkin_closes_at=when,
-        cancel_deadline=when,
-        people=2,
-        purpose="议事",
-        status=Status.CONFIRMED,  # a choices member, not a plain str
-        code="000042",
-    )
+    booking = new_booking(room, owner, when, code="000042", visitor=uuid.uuid4())
+    booking.status = Status.CONFIRMED  # a choices member, not a plain str
     samples = [
         booking,
         DBTaskResult(args_kwargs={"args": [1, "confirmed", 0], "kwargs": {}}, task_path="x.y"),
