@@ -125,8 +125,11 @@ def _before_sql(with_active: bool) -> str:
     parts = [
         booked.replace("SELECT ", f"SELECT {_BOOKED}, ", 1),
         event.replace("SELECT ", f"SELECT {_EVENT}, ", 1),
-        f"SELECT {_VISITOR}, NULL, CAST({quote('key')} AS TEXT), NULL"
-        f" FROM {quote(Visitor._meta.db_table)} WHERE {quote('user_id')} = %s",
+        _visitor_sql().replace(
+            f"SELECT {quote('key')}",
+            f"SELECT {_VISITOR}, NULL, CAST({quote('key')} AS TEXT), NULL",
+            1,
+        ),
     ]
     if with_active:
         active = _active_part().replace(
@@ -141,7 +144,13 @@ _before_without = statement(lambda: _before_sql(False))
 
 
 def before_insert(
-    *, user_id: int, room_id: int, starts_at: dt.datetime, ends_at: dt.datetime, now, active: bool
+    *,
+    user_id: int,
+    room_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    now: dt.datetime,
+    active: bool,
 ) -> Before:
     """``active_scene_ids`` (when ``active``), ``claims`` and the visitor key, in one
     statement: three round trips to PostgreSQL were one each."""
