@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -59,19 +60,16 @@ def cursor() -> Iterator:
         yield found
 
 
-_PREPARED: list[type] = []
-
-
+@functools.cache
 def _prepared_cursor_class() -> type:
-    if not _PREPARED:
-        from django.db.backends.postgresql.base import ServerBindingCursor
+    # Imported here: the PostgreSQL backend needs psycopg, which SQLite setups may lack.
+    from django.db.backends.postgresql.base import ServerBindingCursor
 
-        class PreparedCursor(ServerBindingCursor):
-            def execute(self, query, params=None, *, prepare=True, binary=None):
-                return super().execute(query, params, prepare=prepare, binary=binary)
+    class PreparedCursor(ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=True, binary=None):
+            return super().execute(query, params, prepare=prepare, binary=binary)
 
-        _PREPARED.append(PreparedCursor)
-    return _PREPARED[0]
+    return PreparedCursor
 
 
 def one(sql: str, params: Sequence) -> tuple | None:
