@@ -9,7 +9,7 @@ from accounts.tokens import api_token_create
 from linli.rows import Columns, one
 from spaces.models import Room, Venue
 from spaces.selectors import room_with_venue
-from tests.factories import ResidentFactory, RoomFactory
+from tests.factories import ResidentFactory, RoomFactory, build_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -41,30 +41,6 @@ def test_room_with_venue_reads_both(room, venue):
     assert values(read.venue) == values(Venue.objects.get(pk=venue.pk))
 
 
-def new_booking(room, resident, starts, *, code: str, **fields):
-    """An unsaved booking of an hour from ``starts``, every required column filled."""
-    import datetime as dt
-
-    from bookings.models import Booking
-
-    return Booking(
-        venue=room.venue,
-        room=room,
-        resident=resident,
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=1),
-        local_date=starts.date(),
-        checkin_opens_at=starts,
-        checkin_closes_at=starts,
-        cancel_deadline=starts,
-        people=2,
-        purpose="议事",
-        status="confirmed",
-        code=code,
-        **fields,
-    )
-
-
 def test_insert_writes_the_row_save_writes(room):
     import datetime as dt
 
@@ -73,7 +49,7 @@ def test_insert_writes_the_row_save_writes(room):
 
     def booking(code: str) -> Booking:
         starts = dt.datetime(2026, 12, 2, 2, tzinfo=dt.UTC) + dt.timedelta(hours=int(code))
-        return new_booking(room, ResidentFactory(), starts, code=code)
+        return build_booking(room, starts, resident=ResidentFactory(), code=code)
 
     saved, inserted = booking("1"), booking("2")
     saved.save()
@@ -146,7 +122,7 @@ def test_the_preparers_give_what_get_db_prep_save_gives(room, owner):
     from linli.rows import preparer
 
     when = dt.datetime(2026, 12, 2, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    booking = new_booking(room, owner, when, code="000042", visitor=uuid.uuid4())
+    booking = build_booking(room, when, resident=owner, code="000042", visitor=uuid.uuid4())
     booking.status = Status.CONFIRMED  # a choices member, not a plain str
     samples = [
         booking,
